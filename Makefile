@@ -1,0 +1,35 @@
+# The two commands a newcomer needs: `make run` and `make test` (README).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint format bench graph clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(PY) requirements/base.txt requirements/local.txt requirements/production.txt
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/local.txt -r requirements/production.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	bash scripts/run_demo.sh
+
+test: install
+	$(PY) scripts/run_tests.py $(ARGS)
+
+lint: install
+	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff check --fix . && $(PY) -m ruff format .
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf var

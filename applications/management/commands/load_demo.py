@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from applications.demo import DEMO_PASSWORD, accounts, load_demo
+
+
+class Command(BaseCommand):
+    help = "创建演示单位、每个角色一个演示账号和若干处于不同环节的演示申报；可重复执行"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--accounts", action="store_true", help="只打印演示账号")
+
+    def handle(self, *args, accounts_only=False, **options):
+        if not options.get("accounts"):
+            result = load_demo()
+            self.stdout.write(f"演示数据就绪：账号 {result['accounts']} 个，本次新建演示申报 {result['cases']} 件")
+            return
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for acc in accounts():
+            self.stdout.write(f"  {acc.role.label:<16} {acc.username:<12} {acc.name}（{acc.scope}）")

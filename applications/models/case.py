@@ -1,0 +1,521 @@
+"""The applicant's record, the application (one state machine for 评审 and 初定), its materials and audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pgtrigger
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+from zhicheng.roles import Role
+
+from ..idcard import validate_id_number
+from .reference import (
+    CommitteeOffice,
+    InitialCycle,
+    Level,
+    ReviewCycle,
+    Series,
+    Specialty,
+    Subspecialty,
+    Unit,
+)
+
+
+class ApplicantProfile(models.Model):
+    class Residence(models.TextChoices):
+        MAINLAND = "mainland", "中国内地居民"
+        HMT = "hmt", "港澳台居民"
+        FOREIGN_WORK_PERMIT = "foreign_work_permit", "外籍（外国人来华工作许可证）"
+        FOREIGN_PERMANENT = "foreign_permanent", "外籍（外国人永久居留身份证）"
+        FOREIGN_JS_TALENT = "foreign_js_talent", "外籍（江苏省海外高层次人才居住证）"
+        FOREIGN_OTHER = "foreign_other", "外籍（无上述证件）"
+
+    class Employment(models.TextChoices):
+        CONTRACT = "contract", "与用人单位签订劳动（聘用）合同"
+        FREELANCER = "freelancer", "自由职业（经人事代理机构）"
+        NONE = "none", "未在镇江就业"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="applicant_profile", verbose_name="用户"
+    )
+    name = models.CharField("姓名", max_length=50)
+    id_number = models.CharField("身份证号", max_length=18, unique=True, validators=[validate_id_number])
+    phone = models.CharField("手机号", max_length=20, blank=True)
+    residence = models.CharField("身份类别", max_length=30, choices=Residence.choices, default=Residence.MAINLAND)
+    employment = models.CharField("就业方式", max_length=20, choices=Employment.choices, default=Employment.CONTRACT)
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="staff", verbose_name="工作单位/人事代理机构"
+    )
+    employed_since = models.DateField("入职日期", null=True, blank=True)
+    work_started_on = models.DateField("参加专业技术工作日期", null=True, blank=True)
+    is_civil_servant = models.BooleanField("公务员或参公人员", default=False)
+    is_retired = models.BooleanField("离退休人员", default=False)
+    is_public_institution_staff = models.BooleanField("事业单位在编人员", default=False)
+    sanction_until = models.DateField("党纪政务行政处分影响期至", null=True, blank=True)
+    social_security_queryable = models.BooleanField("系统可查询社保缴费", default=True)
+
+    class Meta:
+        verbose_name = "申报人档案"
+        verbose_name_plural = "申报人档案"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+
+def mask_id_number(value: str) -> str:
+    """First 6 and last 4 shown (issue: case lifecycle 1)."""
+    return f"{value[:6]}{'*' * 8}{value[-4:]}" if len(value) == 18 else "*" * len(value)
+
+
+class HeldTitle(models.Model):
+    profile = models.ForeignKey(ApplicantProfile, models.CASCADE, related_name="titles", verbose_name="申报人")
+    series = models.ForeignKey(Series, models.PROTECT, verbose_name="系列")
+    level = models.ForeignKey(Level, models.PROTECT, verbose_name="级别")
+    obtained_on = models.DateField("取得时间")
+    certificate_number = models.CharField("证书编号", max_length=50, blank=True)
+    by_exam = models.BooleanField("以考代评取得", default=False)
+
+    class Meta:
+        verbose_name = "已取得职称"
+        verbose_name_plural = "已取得职称"
+        ordering = ["obtained_on"]
+
+    def __str__(self):
+        return f"{self.series.name}{self.level.name}（{self.obtained_on}）"
+
+
+class Education(models.Model):
+    class Degree(models.TextChoices):
+        SECONDARY = "secondary", "中等职业学校（中专）"
+        JUNIOR_COLLEGE = "junior_college", "大学专科"
+        BACHELOR = "bachelor", "大学本科/学士"
+        SECOND_BACHELOR = "second_bachelor", "第二学士学位"
+        MASTER = "master", "研究生/硕士"
+        DOCTOR = "doctor", "博士"
+
+    profile = models.ForeignKey(ApplicantProfile, models.CASCADE, related_name="educations", verbose_name="申报人")
+    degree = models.CharField("学历学位", max_length=20, choices=Degree.choices)
+    graduated_on = models.DateField("毕业时间")
+    school = models.CharField("毕业院校", max_length=100)
+    major = models.CharField("所学专业", max_length=100)
+    relevant = models.BooleanField("专业对口", default=True)
+
+    class Meta:
+        verbose_name = "学历"
+        verbose_name_plural = "学历"
+        ordering = ["graduated_on"]
+
+    def __str__(self):
+        return f"{self.get_degree_display()} {self.school} {self.major}"
+
+
+class ContinuingEducation(models.Model):
+    profile = models.ForeignKey(ApplicantProfile, models.CASCADE, related_name="ce_hours", verbose_name="申报人")
+    year = models.PositiveIntegerField("年度")
+    hours = models.PositiveIntegerField("学时")
+
+    class Meta:
+        verbose_name = "继续教育学时"
+        verbose_name_plural = "继续教育学时"
+        constraints = [models.UniqueConstraint(fields=["profile", "year"], name="uniq_ce_year")]
+
+    def __str__(self):
+        return f"{self.year}年 {self.hours}学时"
+
+
+class ExamPass(models.Model):
+    """A passed national exam (以考代评, or the exam senior 会计/统计/审计/经济 reviews need, seed 000 二(五))."""
+
+    profile = models.ForeignKey(ApplicantProfile, models.CASCADE, related_name="exams", verbose_name="申报人")
+    series = models.ForeignKey(Series, models.PROTECT, verbose_name="系列")
+    level = models.ForeignKey(Level, models.PROTECT, verbose_name="级别")
+    passed_on = models.DateField("合格时间")
+    valid_until = models.DateField("有效期至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "考试合格记录"
+        verbose_name_plural = "考试合格记录"
+
+    def __str__(self):
+        return f"{self.series.name}{self.level.name}考试合格（{self.passed_on}）"
+
+
+class IntegrityRecord(models.Model):
+    """诚信档案: fraud found → 3 years in which no application is accepted (seed 000 七(三))."""
+
+    id_number = models.CharField("身份证号", max_length=18, db_index=True)
+    name = models.CharField("姓名", max_length=50)
+    finding = models.TextField("认定事实")
+    found_on = models.DateField("认定日期")
+    expires_on = models.DateField("记录期满")
+    application = models.ForeignKey(
+        "Application", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="相关申报"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="记录人")
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "诚信档案"
+        verbose_name_plural = "诚信档案"
+        ordering = ["-found_on"]
+
+    def __str__(self):
+        return f"{self.name} 诚信档案（至 {self.expires_on}）"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    UNIT_REVIEW = "unit_review", "单位审核"
+    UNIT_PUBLICITY = "unit_publicity", "单位评前公示"
+    DEPT_RECHECK = "dept_recheck", "主管部门复核"
+    COMMITTEE_REVIEW = "committee_review", "评委会办事机构审核"
+    COMMITTEE_PUBLICITY = "committee_publicity", "评委会公示"
+    AWAITING_MEETING = "awaiting_meeting", "待评审"
+    IN_MEETING = "in_meeting", "评审中"
+    PASSED = "passed", "评审通过"
+    NOT_PASSED = "not_passed", "评审未通过"
+    RESULT_PUBLICITY = "result_publicity", "评审结果公示"
+    AWAITING_PUBLICATION = "awaiting_publication", "待发文"
+    PUBLISHED = "published", "已发文"
+    ASSOCIATION_REVIEW = "association_review", "协会审核"
+    MUNICIPAL_APPROVAL = "municipal_approval", "市职称办审批"
+    APPROVED = "approved", "初定已核准"
+    CERTIFIED = "certified", "已发证"
+    CORRECTION = "correction", "补正中"
+    ABANDONED = "abandoned", "视为放弃"
+    RETURNED = "returned", "已退回"
+    REJECTED = "rejected", "未通过审核"
+    WITHDRAWN = "withdrawn", "已撤回"
+    REVOKED = "revoked", "已撤销"
+
+
+S = Status
+# States a reviewer may send to correction from, and who acts in each (SPEC §4 side paths).
+CORRECTABLE = [S.UNIT_REVIEW, S.DEPT_RECHECK, S.COMMITTEE_REVIEW, S.ASSOCIATION_REVIEW, S.MUNICIPAL_APPROVAL]
+# Before the committee accepts (SPEC §4); publicity states excluded: a case in publicity cannot leave it early.
+WITHDRAWABLE = [S.DRAFT, S.UNIT_REVIEW, S.DEPT_RECHECK, S.COMMITTEE_REVIEW, S.CORRECTION, S.ASSOCIATION_REVIEW]
+PUBLICITY_STATES = [S.UNIT_PUBLICITY, S.COMMITTEE_PUBLICITY, S.RESULT_PUBLICITY]
+TERMINAL = [S.NOT_PASSED, S.ABANDONED, S.REJECTED, S.WITHDRAWN, S.REVOKED]
+
+
+class Route(models.TextChoices):
+    REVIEW = "review", "职称评审"
+    INITIAL = "initial", "职称初定"
+
+
+def _publicity_over(instance: Application) -> bool:
+    """No path may move a case out of a publicity before its period has ended (seed 000 五(一)(三))."""
+    return (
+        instance.held_until is not None
+        and not instance.held_provisional
+        and timezone.now() >= instance.held_until
+        and instance.open_objections == 0
+    )
+
+
+def _paper_in(instance: Application) -> bool:
+    return instance.paper_received_at is not None
+
+
+class Application(ConcurrentTransitionMixin, models.Model):
+    number = models.CharField("申报编号", max_length=30, unique=True, null=True, blank=True)
+    applicant = models.ForeignKey(ApplicantProfile, models.PROTECT, related_name="applications", verbose_name="申报人")
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="applications", verbose_name="申报单位")
+    route = models.CharField("申报类型", max_length=10, choices=Route.choices, default=Route.REVIEW)
+    review_cycle = models.ForeignKey(
+        ReviewCycle, models.PROTECT, null=True, blank=True, related_name="applications", verbose_name="评审年度"
+    )
+    initial_cycle = models.ForeignKey(
+        InitialCycle, models.PROTECT, null=True, blank=True, related_name="applications", verbose_name="初定年度"
+    )
+    series = models.ForeignKey(Series, models.PROTECT, verbose_name="系列")
+    specialty = models.ForeignKey(Specialty, models.PROTECT, null=True, blank=True, verbose_name="大专业")
+    subspecialty = models.ForeignKey(Subspecialty, models.PROTECT, null=True, blank=True, verbose_name="小专业")
+    level = models.ForeignKey(Level, models.PROTECT, verbose_name="申报级别")
+    committee = models.ForeignKey(
+        "applications.Committee",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name="评委会",
+    )
+    office = models.ForeignKey(
+        CommitteeOffice, models.PROTECT, null=True, blank=True, related_name="applications", verbose_name="受理机构"
+    )
+    young_talent_direct = models.BooleanField("民营企业优秀青年人才直接申报中级", default=False)
+
+    status = FSMField("状态", default=S.DRAFT, choices=S.choices, protected=True, db_index=True)
+    correction_from = models.CharField("补正前环节", max_length=30, blank=True, choices=S.choices)
+    correction_items = models.JSONField("补正事项", default=list, blank=True)
+    held_until = models.DateTimeField("公示期满时间", null=True, blank=True)
+    held_provisional = models.BooleanField("公示期满时间为暂定", default=False)
+    open_objections = models.PositiveIntegerField("未办结异议数", default=0)
+    paper_received_at = models.DateTimeField("纸质材料收到时间", null=True, blank=True)
+
+    pledge_text = models.TextField("告知承诺书", blank=True)
+    pledge_signed_at = models.DateTimeField("承诺时间", null=True, blank=True)
+    pledge_ip = models.GenericIPAddressField("承诺 IP", null=True, blank=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "申报"
+        verbose_name_plural = "申报"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "office"]), models.Index(fields=["unit", "status"])]
+
+    def __str__(self):
+        return f"{self.number or '草稿'} {self.applicant.name} {self.series.name}{self.level.name}"
+
+    @property
+    def cycle_year(self) -> int:
+        cycle = self.review_cycle or self.initial_cycle
+        return cycle.year
+
+    def clean(self):
+        if self.route == Route.REVIEW and not self.review_cycle_id:
+            raise ValidationError({"review_cycle": "职称评审须选择评审年度"})
+        if self.route == Route.INITIAL and not self.initial_cycle_id:
+            raise ValidationError({"initial_cycle": "职称初定须选择初定年度"})
+        if self.specialty_id and self.specialty.series_id != self.series_id:
+            raise ValidationError({"specialty": "大专业不属于所选系列"})
+        if self.subspecialty_id and self.subspecialty.specialty_id != self.specialty_id:
+            raise ValidationError({"subspecialty": "小专业不属于所选大专业"})
+
+    # ---- transitions: they only set fields (STYLE rule 2); services do the rest ----
+
+    @transition(status, source=S.DRAFT, target=RETURN_VALUE(S.UNIT_REVIEW, S.ASSOCIATION_REVIEW))
+    def submit(self, now: dt.datetime):
+        self.submitted_at = now
+        return S.ASSOCIATION_REVIEW if self.route == Route.INITIAL else S.UNIT_REVIEW
+
+    @transition(status, source=S.UNIT_REVIEW, target=S.UNIT_PUBLICITY)
+    def unit_approve(self, held_until: dt.datetime, provisional: bool):
+        self._hold(held_until, provisional)
+
+    @transition(status, source=S.UNIT_PUBLICITY, target=S.DEPT_RECHECK, conditions=[_publicity_over])
+    def unit_publicity_end(self):
+        self._release()
+
+    @transition(status, source=S.DEPT_RECHECK, target=S.COMMITTEE_REVIEW)
+    def dept_approve(self):
+        pass
+
+    @transition(status, source=S.COMMITTEE_REVIEW, target=S.COMMITTEE_PUBLICITY)
+    def committee_approve(self, held_until: dt.datetime, provisional: bool):
+        self._hold(held_until, provisional)
+
+    @transition(
+        status, source=S.COMMITTEE_PUBLICITY, target=S.AWAITING_MEETING, conditions=[_publicity_over, _paper_in]
+    )
+    def committee_publicity_end(self):
+        self._release()
+
+    @transition(status, source=S.AWAITING_MEETING, target=S.IN_MEETING)
+    def meeting_open(self):
+        pass
+
+    @transition(status, source=S.IN_MEETING, target=RETURN_VALUE(S.PASSED, S.NOT_PASSED))
+    def record_result(self, passed: bool):
+        return S.PASSED if passed else S.NOT_PASSED
+
+    @transition(status, source=S.PASSED, target=S.RESULT_PUBLICITY)
+    def result_publicity_start(self, held_until: dt.datetime, provisional: bool):
+        self._hold(held_until, provisional)
+
+    @transition(status, source=S.RESULT_PUBLICITY, target=S.AWAITING_PUBLICATION, conditions=[_publicity_over])
+    def result_publicity_end(self):
+        self._release()
+
+    @transition(status, source=S.AWAITING_PUBLICATION, target=S.PUBLISHED)
+    def publish(self):
+        pass
+
+    @transition(status, source=S.ASSOCIATION_REVIEW, target=RETURN_VALUE(S.APPROVED, S.MUNICIPAL_APPROVAL))
+    def association_approve(self, needs_municipal: bool):
+        return S.MUNICIPAL_APPROVAL if needs_municipal else S.APPROVED
+
+    @transition(status, source=S.MUNICIPAL_APPROVAL, target=S.APPROVED)
+    def municipal_approve(self):
+        pass
+
+    @transition(status, source=[S.PUBLISHED, S.APPROVED], target=S.CERTIFIED)
+    def certify(self):
+        pass
+
+    @transition(status, source=CORRECTABLE, target=S.CORRECTION)
+    def request_correction(self, items: list[str]):
+        self.correction_from = self.status
+        self.correction_items = items
+
+    @transition(status, source=S.CORRECTION, target=RETURN_VALUE(*CORRECTABLE))
+    def resubmit(self):
+        back = self.correction_from
+        self.correction_from = ""
+        return back
+
+    @transition(status, source=S.CORRECTION, target=S.ABANDONED)
+    def abandon_correction(self):
+        pass
+
+    @transition(status, source=S.COMMITTEE_PUBLICITY, target=S.ABANDONED)
+    def abandon_paper(self):
+        self._release()
+
+    @transition(status, source=[S.COMMITTEE_REVIEW, S.ASSOCIATION_REVIEW, S.DEPT_RECHECK], target=S.RETURNED)
+    def return_out_of_scope(self):
+        pass
+
+    @transition(status, source=S.RETURNED, target=S.DRAFT)
+    def reopen(self):
+        self.committee = None
+        self.office = None
+        self.submitted_at = None
+
+    @transition(status, source=CORRECTABLE, target=S.REJECTED)
+    def reject(self):
+        pass
+
+    @transition(status, source=PUBLICITY_STATES, target=S.REJECTED)
+    def objection_upheld(self):
+        self._release()
+
+    @transition(status, source=WITHDRAWABLE, target=S.WITHDRAWN)
+    def withdraw(self):
+        pass
+
+    @transition(status, source=[S.PASSED, S.RESULT_PUBLICITY, S.AWAITING_PUBLICATION, S.PUBLISHED, S.APPROVED,
+                                S.CERTIFIED], target=S.REVOKED)  # fmt: skip
+    def revoke(self):
+        self._release()
+
+    def _hold(self, held_until: dt.datetime, provisional: bool):
+        self.held_until = held_until
+        self.held_provisional = provisional
+        self.open_objections = 0
+
+    def _release(self):
+        self.held_until = None
+        self.held_provisional = False
+
+
+class Material(models.Model):
+    class Kind(models.TextChoices):
+        UNIT_CONSENT = "unit_consent", "单位同意申报证明（盖章）"
+        DIPLOMA = "diploma", "毕业证书、学位证书或学信网电子注册备案表"
+        WORK_SUMMARY = "work_summary", "工作总结"
+        ANNUAL_APPRAISAL = "annual_appraisal", "年度考核表"
+        SOCIAL_SECURITY = "social_security", "社保缴费证明"
+        CONTINUING_EDUCATION = "continuing_education", "继续教育证明"
+        APPLICATION_FORM = "application_form", "专业技术资格评审申报表"
+        ACHIEVEMENT = "achievement", "业绩成果材料"
+        PAPER = "paper", "论文论著"
+        TITLE_CERTIFICATE = "title_certificate", "现有职称证书"
+        OTHER = "other", "其他材料"
+
+    application = models.ForeignKey(Application, models.CASCADE, related_name="materials", verbose_name="申报")
+    kind = models.CharField("材料类别", max_length=30, choices=Kind.choices)
+    original_name = models.CharField("原文件名", max_length=200)
+    file = models.FileField("文件", upload_to="materials/%Y/%m/")
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    pages = models.PositiveIntegerField("页数")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="上传人")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "申报材料"
+        verbose_name_plural = "申报材料"
+        ordering = ["application", "kind", "uploaded_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.original_name}"
+
+
+class Deadline(models.Model):
+    """A stored due time the timer sweep acts on (STYLE rule 4)."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "补正期限"
+        PAPER = "paper", "纸质材料报送期限"
+
+    application = models.ForeignKey(Application, models.CASCADE, related_name="deadlines", verbose_name="申报")
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
+    due_at = models.DateTimeField("到期时间")
+    last_day = models.DateField("最后一日")
+    provisional = models.BooleanField("暂定（日历缺少该年度）", default=False)
+    working_days = models.PositiveSmallIntegerField("工作日数")
+    extended = models.BooleanField("已延期", default=False)
+    extension_reason = models.CharField("延期理由", max_length=300, blank=True)
+    reminded_at = models.DateTimeField("已提醒时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    outcome = models.CharField("结果", max_length=30, blank=True)
+    created_at = models.DateTimeField("设定时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "办理期限"
+        verbose_name_plural = "办理期限"
+        ordering = ["due_at"]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                name="deadline_open_due",
+                condition=models.Q(closed_at__isnull=True, provisional=False),
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "kind"], condition=models.Q(closed_at__isnull=True), name="one_open_deadline"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} 至 {self.last_day}"
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(name="event_append_only_update", operation=pgtrigger.Update),
+    pgtrigger.Protect(name="event_append_only_delete", operation=pgtrigger.Delete),
+)
+class ApplicationEvent(models.Model):
+    """Audit trail: one row per transition, append-only (a PostgreSQL trigger refuses UPDATE and DELETE)."""
+
+    application = models.ForeignKey(Application, models.PROTECT, related_name="events", verbose_name="申报")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="操作人"
+    )
+    actor_role = models.CharField("操作人角色", max_length=30, choices=Role.choices)
+    action = models.CharField("操作", max_length=50)
+    from_status = models.CharField("原状态", max_length=30, choices=S.choices)
+    to_status = models.CharField("新状态", max_length=30, choices=S.choices)
+    reason = models.TextField("理由", blank=True)
+    rule = models.CharField("依据", max_length=200, blank=True)
+    data = models.JSONField("附加信息", default=dict, blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        ordering = ["application", "id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.from_status}→{self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("办理记录不可修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("办理记录不可删除")

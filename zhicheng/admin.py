@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import CalendarDay, CalendarYear, User
+
+admin.site.site_header = "职称评审业务系统"
+admin.site.site_title = "职称评审业务系统"
+admin.site.index_title = "后台管理"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = BaseUserAdmin.fieldsets + (("联系方式", {"fields": ("phone",)}),)
+    list_display = ("username", "last_name", "first_name", "phone", "is_staff")
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "is_workday", "name", "source")
+    list_filter = ("is_workday",)
+    date_hierarchy = "date"
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ("year", "source", "imported_at")

@@ -1,0 +1,11 @@
+from django.db import models
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", "申报人"
+    UNIT_REVIEWER = "unit_reviewer", "用人单位审核人"
+    DEPT_REVIEWER = "dept_reviewer", "行业主管部门/人社部门审核人"
+    COMMITTEE_CLERK = "committee_clerk", "评委会办事机构经办人"
+    ASSOCIATION_CLERK = "association_clerk", "协会经办人"
+    SUPERVISOR = "supervisor", "市职称办监管人员"
+    SYSTEM = "system", "系统"

@@ -1,0 +1,14 @@
+"""Tests: PostgreSQL and Redis when they answer (tests/conftest.py decides), else SQLite and an in-memory broker."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import ZHICHENG
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
+CELERY_TASK_ALWAYS_EAGER = False
+ZHICHENG = {**ZHICHENG, "TEST_CLOCK_ENABLED": True}
+ALLOWED_HOSTS = ["*"]

@@ -1,0 +1,219 @@
+"""The working-day calendar every deadline uses (SPEC §5).
+
+A day is decided, in order, by: an override stored in the database (CalendarDay, editable in the admin, with its
+source document); the chinese-calendar library (statutory holidays and 调休 workdays, 2004–2026 in 1.11); for a
+year whose arrangement was imported (CalendarYear), the plain weekend rule, final; otherwise the weekend rule,
+marked *provisional* — nothing may treat a provisional date as final.
+
+Periods count from the day after the start (民法典第二百零一条) and end at 24:00 of the N-th working day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+from django.conf import settings
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from .errors import DomainError
+from .models import CalendarDay, CalendarYear
+
+LIBRARY_SOURCE = "国务院办公厅节假日安排（chinese-calendar）"
+WEEKEND_SOURCE = "双休日"
+HOLIDAY_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
+# Bounds every day-by-day walk: no real period is longer than this many calendar days.
+MAX_SPAN_DAYS = 3660
+
+
+@dataclass(frozen=True)
+class DayInfo:
+    date: dt.date
+    is_workday: bool
+    name: str  # holiday or 调休 name, "" for an ordinary day
+    source: str
+    provisional: bool
+
+    @property
+    def label(self) -> str:
+        kind = "工作日" if self.is_workday else "休息日"
+        extra = f"（{self.name}）" if self.name else ""
+        return f"{kind}{extra}{'（暂定）' if self.provisional else ''}"
+
+
+@dataclass(frozen=True)
+class PeriodEnd:
+    """The last day of a period of working days, and whether any day in it was provisional."""
+
+    last_day: dt.date
+    provisional: bool
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        """24:00 of the last day, i.e. the first instant after the period, in Asia/Shanghai."""
+        return end_of_day(self.last_day)
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+
+
+class _Resolver:
+    """Decides days, reading the database once per year touched during one public call."""
+
+    def __init__(self):
+        self._overrides: dict[int, dict[dt.date, CalendarDay]] = {}
+        self._imported: set[int] | None = None
+
+    def _year_overrides(self, year: int) -> dict[dt.date, CalendarDay]:
+        if year not in self._overrides:
+            self._overrides[year] = {c.date: c for c in CalendarDay.objects.filter(date__year=year)}
+        return self._overrides[year]
+
+    def _imported_years(self) -> set[int]:
+        if self._imported is None:
+            self._imported = set(CalendarYear.objects.values_list("year", flat=True))
+        return self._imported
+
+    def day(self, d: dt.date) -> DayInfo:
+        override = self._year_overrides(d.year).get(d)
+        if override is not None:
+            return DayInfo(d, override.is_workday, override.name, override.source, False)
+        try:
+            workday = chinese_calendar.is_workday(d)
+            _, holiday = chinese_calendar.get_holiday_detail(d)
+        except NotImplementedError:
+            weekend = d.weekday() >= 5
+            provisional = d.year not in self._imported_years()
+            return DayInfo(d, not weekend, "", WEEKEND_SOURCE, provisional)
+        name = HOLIDAY_NAMES.get(holiday, holiday or "")
+        if name and workday:
+            name = f"{name}调休上班"
+        return DayInfo(d, workday, name, LIBRARY_SOURCE, False)
+
+
+def day_info(d: dt.date) -> DayInfo:
+    return _Resolver().day(d)
+
+
+def is_workday(d: dt.date) -> bool:
+    return day_info(d).is_workday
+
+
+def year_known(year: int) -> bool:
+    """True when the library or an imported arrangement decides the year (its dates are final)."""
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+        return True
+    except NotImplementedError:
+        return CalendarYear.objects.filter(year=year).exists()
+
+
+def add_workdays(start: dt.date, n: int) -> PeriodEnd:
+    """The N-th working day after `start` (the start day itself is not counted)."""
+    if n < 1:
+        raise ValueError("工作日数必须为正整数")
+    resolver = _Resolver()
+    d, counted, provisional = start, 0, False
+    for _ in range(MAX_SPAN_DAYS):
+        d += dt.timedelta(days=1)
+        info = resolver.day(d)
+        provisional |= info.provisional
+        if info.is_workday:
+            counted += 1
+            if counted == n:
+                return PeriodEnd(d, provisional)
+    raise ValueError("期限超出可计算范围")
+
+
+def workdays_between(start: dt.date, end: dt.date) -> tuple[int, bool]:
+    """Working days in (start, end]: after `start`, up to and including `end`. Negative when end < start."""
+    if end < start:
+        count, provisional = workdays_between(end, start)
+        return -count, provisional
+    if (end - start).days > MAX_SPAN_DAYS:
+        raise ValueError("期限超出可计算范围")
+    resolver = _Resolver()
+    count, provisional, d = 0, False, start
+    while d < end:
+        d += dt.timedelta(days=1)
+        info = resolver.day(d)
+        provisional |= info.provisional
+        count += info.is_workday
+    return count, provisional
+
+
+def _expand(entries: list[dict], field: str) -> list[tuple[dt.date, str]]:
+    days = []
+    for item in entries or []:
+        name = str(item.get("name", ""))
+        if "date" in item:
+            days.append((_as_date(item["date"], field), name))
+            continue
+        first, last = _as_date(item.get("start"), field), _as_date(item.get("end"), field)
+        if last < first:
+            raise DomainError("calendar_bad_range", f"{field} 中的日期区间 {first}～{last} 起止颠倒")
+        d = first
+        while d <= last:
+            days.append((d, name))
+            d += dt.timedelta(days=1)
+    return days
+
+
+def _as_date(value, field: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise DomainError("calendar_bad_date", f"{field} 中的日期“{value}”不是 YYYY-MM-DD 格式") from None
+
+
+@transaction.atomic
+def calendar_import_year(*, data: dict) -> tuple[CalendarYear, int]:
+    """Load one year's official arrangement (format: README「工作日历」). Replaces that year's overrides.
+
+    Then runs settings.ZHICHENG["CALENDAR_CHANGED_HOOKS"] so that provisional deadlines are recomputed.
+    Errors: DomainError for a malformed file; nothing is written then.
+    """
+    try:
+        year = int(data["year"])
+        source = str(data["source"]).strip()
+    except (KeyError, TypeError, ValueError):
+        raise DomainError("calendar_bad_file", "放假安排文件须包含 year（年份）和 source（依据文件）") from None
+    if not source:
+        raise DomainError("calendar_bad_file", "放假安排文件须注明 source（依据文件）")
+    holidays = _expand(data.get("holidays"), "holidays")
+    workdays = _expand(data.get("workdays"), "workdays")
+    rows = {}
+    for d, name in holidays:
+        rows[d] = CalendarDay(date=d, is_workday=False, name=name, source=source)
+    for d, name in workdays:
+        if d in rows:
+            raise DomainError("calendar_conflict", f"{d} 同时被列为放假日和调休工作日")
+        rows[d] = CalendarDay(date=d, is_workday=True, name=name, source=source)
+    for d in rows:
+        if d.year != year:
+            raise DomainError("calendar_wrong_year", f"{d} 不属于 {year} 年")
+    CalendarDay.objects.filter(date__year=year).delete()
+    CalendarDay.objects.bulk_create(rows.values())
+    cal_year, _ = CalendarYear.objects.update_or_create(year=year, defaults={"source": source})
+    for path in settings.ZHICHENG.get("CALENDAR_CHANGED_HOOKS", []):
+        transaction.on_commit(import_string(path))
+    return cal_year, len(rows)
