@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.http import HttpResponseRedirect
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
-    path("", lambda request: HttpResponseRedirect("/admin/")),
     path("admin/", admin.site.urls),
+    path("api/", include("zhicheng.api_urls")),
+    path("", include("zhicheng.web_urls")),
 ]
