@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django_fsm",
     "pgtrigger",
     "django_htmx",
+    "axes",
     "zhicheng",
     "applications",
     "publicity",
@@ -46,12 +47,25 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Must be last: locks an account/IP out after repeated failed logins.
+    "axes.middleware.AxesMiddleware",
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("ZHICHENG_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ZHICHENG_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "zhicheng.urls"
 WSGI_APPLICATION = "zhicheng.wsgi.application"
 AUTH_USER_MODEL = "zhicheng.User"
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
 
 TEMPLATES = [
     {
@@ -89,6 +103,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded materials live outside any static path and are served only through a view that checks access.
 MEDIA_ROOT = VAR_DIR / "private-media"
 FILE_UPLOAD_PERMISSIONS = 0o600
@@ -101,6 +116,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "zhicheng.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "职称评审业务系统 API",
@@ -135,6 +151,8 @@ ZHICHENG = {
     "REMINDER_WORKING_DAYS": int(os.environ.get("ZHICHENG_REMINDER_WORKING_DAYS", "2")),
     "RESULT_PUBLICITY_WORKING_DAYS": int(os.environ.get("ZHICHENG_RESULT_PUBLICITY_WORKING_DAYS", "5")),
     "SMS_BACKEND": os.environ.get("ZHICHENG_SMS_BACKEND", "zhicheng.notify.LogSmsBackend"),
+    # Run (on commit) after a year's holiday arrangement is imported: recompute provisional deadlines.
+    "CALENDAR_CHANGED_HOOKS": [],
     # A test-only clock: production settings force it off.
     "TEST_CLOCK_ENABLED": False,
 }
