@@ -119,7 +119,7 @@ def _record(
         data=data or {},
         created_at=at or timezone.now(),
     )
-    if from_status != app.status:
+    if from_status and from_status != app.status:
         title = f"申报 {app.number or ''} 状态变更为「{_status_label(app.status)}」"
         moved = f"{_status_label(from_status)} → {_status_label(app.status)}"
         body = f"{app.applicant.name} {app.series.name}{app.level.name}：{moved}"

@@ -21,4 +21,6 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The web server, worker and beat share one SQLite file: wait for locks instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Demo mail goes to files under var/mail/ instead of cluttering the console.
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = VAR_DIR / "mail"
