@@ -432,6 +432,8 @@ def application_request_correction(
         allowed=lambda user, app: predicate is not None and predicate(user, app),
         role=role,
         call=lambda app: app.request_correction(items),
+        reason=f"需补正：{'；'.join(items)}。请于{end.last_day:%Y年%m月%d日}前补正，逾期视为放弃申报"
+        + ("（日期暂定）" if end.provisional else ""),
         rule=f"{SEED_000} 五(二)",
         data={"items": items, "working_days": days, "last_day": end.last_day.isoformat(),
               "provisional": end.provisional},
