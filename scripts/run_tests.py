@@ -3,6 +3,7 @@
 PostgreSQL and Redis are used when they answer (DATABASE_URL / CELERY_BROKER_URL, defaulting to the local
 servers); otherwise SQLite and an in-memory broker, and tests marked `postgres` / `redis` are skipped by name.
 Under CI=true the real servers are required: their absence fails the run.
+Runs with any Python 3 (stdlib only): `make test` calls it before the virtualenv exists.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from urllib.parse import urlparse
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/test"
 DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
-PY = sys.executable
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PY = os.path.join(ROOT, ".venv", "bin", "python")
 
 
 def answers(url: str, default_port: int) -> bool:
@@ -29,7 +31,7 @@ def answers(url: str, default_port: int) -> bool:
 
 def run(cmd: list[str], env: dict) -> int:
     print("$", " ".join(cmd), flush=True)
-    return subprocess.call(cmd, env=env)
+    return subprocess.call(cmd, env=env, cwd=ROOT)
 
 
 def main(argv: list[str]) -> int:
@@ -55,6 +57,9 @@ def main(argv: list[str]) -> int:
     if env.get("CI") == "true" and not (have_pg and have_redis):
         print("CI=true 时必须使用真实的 PostgreSQL 和 Redis，但它们没有响应。", file=sys.stderr)
         return 2
+    # The backend line above comes first; then make sure the virtualenv is installed (a no-op when it is).
+    if rc := subprocess.call(["make", "-s", "install"], cwd=ROOT):
+        return rc
 
     for cmd in (
         [PY, "-m", "ruff", "check", "."],

@@ -16,9 +16,8 @@ def test_submit_tells_unit_reviewer_and_applicant(world, in_window, django_captu
     world.unit_reviewer.phone = "13800000001"
     world.unit_reviewer.save()
     app = world.draft()
-    with caplog.at_level(logging.INFO, logger="zhicheng.notify"):
-        with django_capture_on_commit_callbacks(execute=True):
-            submit(app)
+    with caplog.at_level(logging.INFO, logger="zhicheng.notify"), django_capture_on_commit_callbacks(execute=True):
+        submit(app)
     recipients = set(Notification.objects.values_list("recipient_id", flat=True))
     assert recipients == {world.unit_reviewer.pk, app.applicant.user_id}
     assert world.dept_reviewer.pk not in recipients
