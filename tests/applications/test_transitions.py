@@ -1,10 +1,12 @@
 """Every transition: allowed, wrong state, wrong role — and a refused call changes nothing (STYLE rule 9)."""
 
+import datetime as dt
+
 import pytest
 import time_machine
 
 from applications import services
-from applications.models import Application, ApplicationEvent, Deadline, Material, Status
+from applications.models import Application, ApplicationEvent, Deadline, Education, Material, Status
 from tests.conftest import shanghai
 from tests.factories import submit
 from zhicheng.errors import DomainError, PermissionDenied, TransitionConflict
@@ -288,7 +290,12 @@ def test_withdraw_refused_after_committee_accepts(world, at_unit):
 
 def test_initial_route_junior_and_intermediate(world, in_window):
     for level_name, needs_city in (("助理级", False), ("中级", True)):
-        app = world.draft(series_name="机械工程", level_name=level_name, route="initial")
+        profile = world.applicant()
+        if needs_city:  # 博士 → 初定中级 (镇技协〔2024〕1号 二(四))
+            Education.objects.create(
+                profile=profile, degree="doctor", graduated_on=dt.date(2020, 6, 30), school="东南大学", major="机械工程"
+            )
+        app = world.draft(profile, series_name="机械工程", level_name=level_name, route="initial")
         for kind in ("unit_consent", "diploma", "work_summary"):
             from applications.materials import material_upload
             from tests.applications.pdfs import simple_pdf
