@@ -8,6 +8,19 @@ admin.site.site_title = "职称评审业务系统"
 admin.site.index_title = "后台管理"
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of acts: shown to staff, changed only through the services, never by editing rows."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (("联系方式", {"fields": ("phone",)}),)

@@ -1,0 +1,770 @@
+"""公示, objections and the timers (STYLE rule 4: the database is the clock's memory).
+
+Every deadline is a stored due time with an index: a publicity's `ends_at` (and each case's `held_until`), a
+correction or paper `Deadline.due_at`, a meeting's `FilingDeadline.due_at`. `timers_sweep` finds what is due in
+batches (`select_for_update(skip_locked=True)` on PostgreSQL) and calls the services below, which re-check the
+state and the due time under lock, so a second run, two sweepers or two beat processes change nothing twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from applications import deadlines as app_deadlines
+from applications import permissions as perms
+from applications import services as app_services
+from applications.models import (
+    ApplicantProfile,
+    Application,
+    ApplicationEvent,
+    Deadline,
+    Level,
+    Series,
+    Status,
+    Unit,
+)
+from applications.models.case import PUBLICITY_STATES
+from zhicheng import workdays
+from zhicheng.errors import DomainError, TransitionConflict
+from zhicheng.models import Notification
+from zhicheng.notify import notify
+from zhicheng.roles import Role
+
+from .models import FilingDeadline, Objection, Publicity, PublicityEntry
+
+log = logging.getLogger("publicity.timers")
+S = Status
+SEED_000 = app_services.SEED_000
+FILING_DAYS_BEFORE = 15  # seed 000 六(一): "提前15天" — calendar days
+
+# kind → (the state its cases are in, the service that puts a case there)
+KIND_STATE = {
+    Publicity.Kind.UNIT: S.UNIT_PUBLICITY,
+    Publicity.Kind.COMMITTEE: S.COMMITTEE_PUBLICITY,
+    Publicity.Kind.RESULT: S.RESULT_PUBLICITY,
+}
+KIND_RULE = {
+    Publicity.Kind.UNIT: f"{SEED_000} 五(一)",
+    Publicity.Kind.COMMITTEE: f"{SEED_000} 五(三)",
+    Publicity.Kind.RESULT: f"{SEED_000} 六(二)",
+}
+
+
+def _setting(name: str, default: int) -> int:
+    return int(settings.ZHICHENG.get(name, default))
+
+
+def _status_label(value: str) -> str:
+    return S(value).label if value in S.values else value
+
+
+def end_of_publicity(state: str) -> tuple[str, str, str, str]:
+    """(transition, target state, rule, reason) by which a case leaves publicity `state`: taken from the state
+    machine and the per-case service, so the set-based close cannot drift from them."""
+    action, rule, label = app_services.END_OF_PUBLICITY[state]
+    target = getattr(Application, action)._django_fsm.get_transition(state).target
+    return action, target, rule, label
+
+
+def _users(role: Role, **scope) -> list:
+    User = get_user_model()
+    return list(User.objects.filter(roles__role=role, **{f"roles__{k}": v for k, v in scope.items()}).distinct())
+
+
+def _responsible(kind: str, app: Application) -> list:
+    """Who investigates an objection: the unit's reviewers for its 评前公示, else the committee office's clerks."""
+    if kind == Publicity.Kind.UNIT:
+        return _users(Role.UNIT_REVIEWER, unit=app.unit_id)
+    return _users(Role.COMMITTEE_CLERK, office=app.office_id)
+
+
+def _may_decide(kind: str):
+    return perms.can_unit_review if kind == Publicity.Kind.UNIT else perms.can_committee_act
+
+
+# ---------------------------------------------------------------- publicity start
+
+
+def publicity_start(
+    *,
+    kind: str,
+    applications,
+    actor,
+    start: dt.date | None = None,
+    working_days: int | None = None,
+    title: str = "",
+) -> Publicity:
+    """Publish cases together for one period. The period starts on `start` (default today, never earlier) and
+    ends at 24:00 of its N-th working day: N ≥ 5 for the unit and committee 公示 (seed 000 五(一)(三)); for the
+    result 公示 the configured RESULT_PUBLICITY_WORKING_DAYS (default 5). Every case goes through the
+    applications service with ONE shared period; the whole publicity is refused if any case is refused.
+    Errors: DomainError (empty, backdated, too short, mixed units/offices), PermissionDenied, TransitionConflict.
+    """
+    kind = Publicity.Kind(kind)
+    apps = list(applications)
+    if not apps:
+        raise DomainError("publicity_empty", "公示须至少包含一件申报")
+    today = workdays.local_date(timezone.now())
+    start = start or today
+    if start < today:
+        raise DomainError("publicity_backdated", "公示开始日期不得早于今天", source=KIND_RULE[kind])
+    default_days = _setting("RESULT_PUBLICITY_WORKING_DAYS", 5) if kind == Publicity.Kind.RESULT else 5
+    days = working_days or default_days
+    if days < app_services.PUBLICITY_MIN_WORKING_DAYS:
+        raise DomainError("publicity_too_short", "公示期不得少于5个工作日", source=KIND_RULE[kind])
+    if kind == Publicity.Kind.UNIT:
+        scope = {a.unit_id for a in apps}
+        if len(scope) != 1:
+            raise DomainError("publicity_mixed", "单位评前公示只能包含本单位的申报", source=KIND_RULE[kind])
+    else:
+        scope = {a.office_id for a in apps}
+        if len(scope) != 1 or None in scope:
+            raise DomainError("publicity_mixed", "同一公示只能包含同一评委会办事机构受理的申报", source=KIND_RULE[kind])
+    period = app_services.publicity_period(start, days)
+    first = apps[0]
+    with transaction.atomic():
+        pub = Publicity.objects.create(
+            kind=kind,
+            title=title or f"{first.cycle_year}年度{kind.label}（{start:%Y年%m月%d日}起）",
+            unit_id=first.unit_id if kind == Publicity.Kind.UNIT else None,
+            office_id=None if kind == Publicity.Kind.UNIT else first.office_id,
+            published_by=actor,
+            starts_on=start,
+            working_days=days,
+            last_day=period.last_day,
+            ends_at=period.ends_at,
+            provisional=period.provisional,
+        )
+        for app in apps:
+            try:
+                if kind == Publicity.Kind.UNIT:
+                    app_services.application_unit_approve(application=app, actor=actor, period=period)
+                elif kind == Publicity.Kind.COMMITTEE:
+                    app_services.application_committee_approve(application=app, actor=actor, period=period)
+                else:
+                    app_services.application_result_publicity_start(application=app, actor=actor, period=period)
+            except DomainError as exc:
+                raise type(exc)(exc.code, f"申报 {app.number}：{exc.message}", source=exc.source) from None
+        PublicityEntry.objects.bulk_create(PublicityEntry(publicity=pub, application=a) for a in apps)
+    return pub
+
+
+# ---------------------------------------------------------------- publicity close (set-based)
+
+
+@dataclass
+class CloseResult:
+    moved: int = 0
+    stopped: int = 0
+    remaining: int = 0
+    closed: bool = False
+
+
+def publicity_close(*, publicity: Publicity, now: dt.datetime | None = None, set_based: bool | None = None):
+    """Move on every case of `publicity` whose period is over, as one act; record when nothing is left in it.
+
+    The cases move in chunks (TIMER_CLOSE_CHUNK, default 10,000), each chunk ONE SQL statement on PostgreSQL:
+    lock the due cases (FOR UPDATE SKIP LOCKED) → UPDATE them → mark their entries → INSERT one audit event each
+    (actor NULL, role 系统, the rule) → INSERT the applicant's notice; email/SMS are queued on commit. It keeps every
+    rule of the per-case service `application_publicity_end`:
+    - the same guard: the WHERE clause is `_publicity_over` (+ `_paper_in` for the committee 公示) written in
+      SQL — status is the publicity's state, held_until ≤ now, not provisional, no open objection [, paper in] —
+      evaluated on the locked, latest row version, so a concurrent objection or stop is seen;
+    - `now` is clamped to the real clock: no caller can end a publicity early by passing a later time;
+    - the same fields change as the transition sets them (status, held_until, held_provisional, updated_at), and
+      the status is in the UPDATE's WHERE, as ConcurrentTransitionMixin does;
+    - the event has the same action, from/to, rule and reason (so `replay_status` holds), and exactly the rows
+      the UPDATE returned get one: a second run or a second sweeper finds nothing to move (SKIP LOCKED splits
+      concurrent sweepers; the status re-check makes a repeat a no-op);
+    - the applicant gets the same notice; the next actors get one summary per chunk instead of one per case.
+    Cases that left the publicity another way (objection upheld, abandoned, revoked) are marked as stopped.
+    On other databases (SQLite: demo and tests) each case goes through the per-case service instead.
+    """
+    real_now = timezone.now()
+    now = min(now or real_now, real_now)
+    pub = Publicity.objects.get(pk=publicity.pk)
+    result = CloseResult()
+    state = KIND_STATE[pub.kind]
+    if not pub.provisional and pub.ends_at <= now and pub.closed_at is None:
+        if set_based is None:
+            set_based = connection.vendor == "postgresql"
+        if not set_based:
+            with transaction.atomic():
+                result.moved += _close_chunk_each(pub, state, now)
+        else:
+            chunk = _setting("TIMER_CLOSE_CHUNK", 10_000)
+            result.moved += _close_loop(pub, state, now, chunk)
+    with transaction.atomic():
+        at = timezone.now()
+        open_entries = PublicityEntry.objects.filter(publicity=pub, left_at__isnull=True)
+        stopped = list(open_entries.exclude(application__status=state).values_list("application_id", flat=True))
+        if stopped:
+            result.stopped = open_entries.filter(application_id__in=stopped).update(
+                left_at=at, outcome=PublicityEntry.Outcome.STOPPED
+            )
+            Objection.objects.filter(application_id__in=stopped, status=Objection.Status.OPEN).update(
+                status=Objection.Status.MOOT, decided_at=at
+            )
+        result.remaining = open_entries.count()
+        if result.remaining == 0:
+            result.closed = bool(Publicity.objects.filter(pk=pub.pk, closed_at__isnull=True).update(closed_at=at))
+    return result
+
+
+def _close_loop(pub: Publicity, state: str, now: dt.datetime, chunk: int) -> int:
+    """Chunks, each its own transaction, until one comes back short (nothing left this sweeper could lock)."""
+    moved = 0
+    while True:
+        with transaction.atomic():
+            n = _close_chunk_sql(pub, state, now, chunk)
+        moved += n
+        if n < chunk:
+            return moved
+
+
+def _close_chunk_each(pub: Publicity, state: str, now: dt.datetime) -> int:
+    """Fallback: each due case through the per-case service."""
+    due = _due_cases(pub, state, now).values_list("pk", flat=True)
+    moved = 0
+    for app in Application.objects.filter(pk__in=list(due)):
+        try:
+            with transaction.atomic():
+                app_services.application_publicity_end(application=app)
+                PublicityEntry.objects.filter(publicity=pub, application=app, left_at__isnull=True).update(
+                    left_at=timezone.now(), outcome=PublicityEntry.Outcome.MOVED
+                )
+            moved += 1
+        except TransitionConflict:
+            continue
+    return moved
+
+
+def _due_cases(pub: Publicity, state: str, now: dt.datetime):
+    qs = Application.objects.filter(
+        publicity_entries__publicity=pub,
+        publicity_entries__left_at__isnull=True,
+        status=state,
+        held_until__isnull=False,
+        held_until__lte=now,
+        held_provisional=False,
+        open_objections=0,
+    )
+    if state == S.COMMITTEE_PUBLICITY:
+        qs = qs.filter(paper_received_at__isnull=False)
+    return qs.order_by("pk")
+
+
+def _close_chunk_sql(pub: Publicity, state: str, now: dt.datetime, chunk: int) -> int:
+    sql, params = _close_statement(pub, state, now, chunk)
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        moved, events, entries, note_ids, groups = cur.fetchone()
+    if not (moved == events == entries):  # cannot happen; refuse to commit a partial act if it ever does
+        raise DatabaseError(f"公示 {pub.pk} 批量办结不一致：moved={moved} events={events} entries={entries}")
+    if moved:
+        target = params["dst"]
+        _notify_next_actors(pub, target, groups or [], f"{_status_label(state)} → {_status_label(target)}")
+        ids = list(note_ids or [])
+        transaction.on_commit(lambda: _queue_outbound(ids))
+    return moved
+
+
+def _close_statement(pub: Publicity, state: str, now: dt.datetime, chunk: int) -> tuple[str, dict]:
+    action, target, rule, reason = end_of_publicity(state)
+    at = timezone.now()
+    t = {
+        "app": Application._meta.db_table,
+        "entry": PublicityEntry._meta.db_table,
+        "event": ApplicationEvent._meta.db_table,
+        "note": Notification._meta.db_table,
+        "profile": ApplicantProfile._meta.db_table,
+        "series": Series._meta.db_table,
+        "level": Level._meta.db_table,
+        "unit": Unit._meta.db_table,
+    }
+    paper = "AND a.paper_received_at IS NOT NULL" if state == S.COMMITTEE_PUBLICITY else ""
+    sql = f"""
+    WITH due AS (
+        SELECT a.id FROM {t["app"]} a
+        JOIN {t["entry"]} e ON e.application_id = a.id AND e.publicity_id = %(pub)s AND e.left_at IS NULL
+        WHERE a.status = %(src)s AND a.held_until IS NOT NULL AND a.held_until <= %(now)s
+          AND NOT a.held_provisional AND a.open_objections = 0 {paper}
+        ORDER BY a.id LIMIT %(chunk)s
+        FOR UPDATE OF a SKIP LOCKED
+    ), moved AS (
+        UPDATE {t["app"]} a
+           SET status = %(dst)s, held_until = NULL, held_provisional = FALSE, updated_at = %(at)s
+          FROM due WHERE a.id = due.id AND a.status = %(src)s
+        RETURNING a.id, a.number, a.applicant_id, a.series_id, a.level_id, a.unit_id, a.office_id
+    ), entries AS (
+        UPDATE {t["entry"]} e SET left_at = %(at)s, outcome = %(outcome)s
+          FROM moved WHERE e.application_id = moved.id AND e.publicity_id = %(pub)s AND e.left_at IS NULL
+        RETURNING e.id
+    ), events AS (
+        INSERT INTO {t["event"]}
+            (application_id, actor_id, actor_role, action, from_status, to_status, reason, rule, data, created_at)
+        SELECT m.id, NULL, %(system)s, %(action)s, %(src)s, %(dst)s, %(reason)s, %(rule)s, %(data)s::jsonb, %(at)s
+          FROM moved m
+        RETURNING id
+    ), notes AS (
+        INSERT INTO {t["note"]} (recipient_id, title, body, link, created_at, read_at)
+        SELECT p.user_id,
+               '申报 ' || COALESCE(m.number, '') || %(title_tail)s,
+               p.name || ' ' || s.name || l.name || %(body_tail)s,
+               '/cases/' || m.id::text || '/', %(at)s, NULL
+          FROM moved m
+          JOIN {t["profile"]} p ON p.id = m.applicant_id
+          JOIN {t["series"]} s ON s.id = m.series_id
+          JOIN {t["level"]} l ON l.id = m.level_id
+        RETURNING id
+    )
+    SELECT (SELECT count(*) FROM moved), (SELECT count(*) FROM events), (SELECT count(*) FROM entries),
+           (SELECT array_agg(id) FROM notes),
+           (SELECT json_agg(g) FROM (
+                SELECT u.department_id, m.office_id, l.tier, count(*) AS n
+                  FROM moved m JOIN {t["unit"]} u ON u.id = m.unit_id JOIN {t["level"]} l ON l.id = m.level_id
+                 GROUP BY 1, 2, 3) g)
+    """
+    params = {
+        "pub": pub.pk,
+        "src": state,
+        "dst": target,
+        "now": now,
+        "at": at,
+        "chunk": chunk,
+        "outcome": PublicityEntry.Outcome.MOVED,
+        "system": Role.SYSTEM,
+        "action": action,
+        "reason": reason,
+        "rule": rule,
+        "data": f'{{"publicity_id": {pub.pk}}}',
+        "title_tail": f" 状态变更为「{_status_label(target)}」",
+        "body_tail": f"：{_status_label(state)} → {_status_label(target)}。理由：{reason}",
+    }
+    return sql, params
+
+
+def _queue_outbound(notification_ids: list[int]) -> None:
+    from .tasks import send_notifications_task  # late: tasks import this module
+
+    step = 5000
+    for i in range(0, len(notification_ids), step):
+        send_notifications_task.delay(notification_ids[i : i + step])
+
+
+def _notify_next_actors(pub: Publicity, target: str, groups: list[dict], moved: str) -> None:
+    """One summary per next actor for the chunk, instead of one notice per case. `groups` counts the moved
+    cases by (department, office, level tier): who acts next depends on nothing else (services.next_actors)."""
+    counts: dict[int, int] = defaultdict(int)
+    users: dict[int, object] = {}
+    for row in groups:
+        if target == S.DEPT_RECHECK and row["department_id"]:
+            people = _users(Role.DEPT_REVIEWER, department=row["department_id"])
+        elif target == S.AWAITING_MEETING and row["office_id"]:
+            people = _users(Role.COMMITTEE_CLERK, office=row["office_id"])
+        elif target == S.AWAITING_PUBLICATION:
+            if row["tier"] == Level.Tier.JUNIOR and row["office_id"]:
+                people = _users(Role.COMMITTEE_CLERK, office=row["office_id"])
+            else:
+                people = _users(Role.SUPERVISOR)
+        else:
+            people = []
+        for u in people:
+            users[u.pk] = u
+            counts[u.pk] += row["n"]
+    by_count: dict[int, list] = defaultdict(list)
+    for pk, n in counts.items():
+        by_count[n].append(users[pk])
+    for n, people in by_count.items():
+        notify(people, f"{pub.title}期满：{n} 件申报已转入「{_status_label(target)}」", f"{moved}，请及时办理。")
+
+
+# ---------------------------------------------------------------- objections
+
+
+def objection_file(*, application: Application, name: str, contact: str, content: str) -> Objection:
+    """Anyone may object, with a real name and a contact (kept private), to a case in a current publicity.
+    The open objection holds the case past the end of its period until the responsible clerk decides it.
+    Errors: DomainError (missing fields, period over), TransitionConflict (the case is not in a publicity).
+    """
+    name, contact, content = (name or "").strip(), (contact or "").strip(), (content or "").strip()
+    missing = [label for label, v in (("实名", name), ("联系方式", contact), ("异议内容", content)) if not v]
+    if missing:
+        raise DomainError("objection_incomplete", f"提出异议须填写{'、'.join(missing)}", source=f"{SEED_000} 五(一)")
+    with transaction.atomic():
+        app = Application.objects.select_for_update().get(pk=application.pk)
+        entry = PublicityEntry.objects.select_related("publicity").filter(application=app, left_at__isnull=True).first()
+        if entry is None or app.status not in PUBLICITY_STATES:
+            raise TransitionConflict("not_in_publicity", "该申报不在公示期内，不能对其提出异议")
+        now = timezone.now()
+        if not app.held_provisional and app.held_until is not None and now >= app.held_until:
+            raise DomainError("publicity_over", "公示期已满，不再受理异议", source=KIND_RULE[entry.publicity.kind])
+        app_services.application_objection_opened(application=app)
+        objection = Objection.objects.create(
+            publicity=entry.publicity, application=app, name=name, contact=contact, content=content, filed_at=now
+        )
+        notify(
+            _responsible(entry.publicity.kind, app),
+            f"收到对申报 {app.number} 的异议",
+            f"{entry.publicity.title}：请调查核实并登记处理结论。异议办结前该申报不会离开公示。",
+            link=f"/cases/{app.pk}/",
+        )
+    return objection
+
+
+def objection_decide(*, objection: Objection, actor, upheld: bool, reason: str) -> Objection:
+    """The responsible clerk records the investigation: upheld stops the case (rejected; the applicant is told
+    the reason), dismissed lets it go on — at once if its period is already over and nothing else holds it.
+    Errors: DomainError (no reason), PermissionDenied, TransitionConflict (already decided).
+    """
+    if not (reason or "").strip():
+        raise DomainError("reason_required", "处理异议须写明调查结论", source=f"{SEED_000} 五(一)(三)")
+    with transaction.atomic():
+        obj = Objection.objects.select_for_update().select_related("publicity").get(pk=objection.pk)
+        if obj.status != Objection.Status.OPEN:
+            raise TransitionConflict("objection_decided", f"该异议已办结（{obj.get_status_display()}）")
+        kind = obj.publicity.kind
+        app = app_services.application_objection_decided(
+            application=obj.application, actor=actor, upheld=upheld, reason=reason, allowed=_may_decide(kind)
+        )
+        now = timezone.now()
+        obj.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
+        obj.decided_by, obj.decided_at, obj.decision_reason = actor, now, reason
+        obj.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        entry = PublicityEntry.objects.filter(publicity=obj.publicity, application=app, left_at__isnull=True)
+        if upheld:
+            entry.update(left_at=now, outcome=PublicityEntry.Outcome.OBJECTION_UPHELD)
+            Objection.objects.filter(application=app, status=Objection.Status.OPEN).update(
+                status=Objection.Status.MOOT, decided_at=now
+            )
+        elif app.open_objections == 0 and app.held_until and not app.held_provisional and now >= app.held_until:
+            try:
+                with transaction.atomic():
+                    app_services.application_publicity_end(application=app)
+                    entry.update(left_at=timezone.now(), outcome=PublicityEntry.Outcome.MOVED)
+            except TransitionConflict:
+                pass  # e.g. the committee 公示 still waits for the paper materials: the sweep moves it later
+    return obj
+
+
+# ---------------------------------------------------------------- deadlines: expiry and reminders
+
+
+def deadline_expire(*, deadline: Deadline, now: dt.datetime) -> Application | None:
+    """The correction or paper deadline passed: the case is deemed abandoned (视为放弃, seed 000 五(二);
+    附件备注3) by `application_abandon`, which re-checks under lock (None when nothing is due or it is moot).
+    The applicant is told by the audit record; here the reviewer who asked for the correction, or the committee
+    office's clerks for the paper materials, are told too.
+    """
+    now = min(now, timezone.now())
+    with transaction.atomic():
+        app = app_services.application_abandon(deadline=deadline, now=now)
+        if app is None:
+            return None
+        if deadline.kind == Deadline.Kind.CORRECTION:
+            ev = ApplicationEvent.objects.filter(application=app, action="request_correction").order_by("-id").first()
+            people = [ev.actor] if ev and ev.actor_id else []
+            what = "逾期未补正"
+        else:
+            people = _users(Role.COMMITTEE_CLERK, office=app.office_id) if app.office_id else []
+            what = "逾期未报送纸质材料"
+        notify(
+            people,
+            f"申报 {app.number} 视为放弃",
+            f"{app.applicant.name} {app.series.name}{app.level.name}：{what}，已视为放弃申报（{SEED_000} 五(二)）。",
+            link=f"/cases/{app.pk}/",
+        )
+        PublicityEntry.objects.filter(application=app, left_at__isnull=True).update(
+            left_at=timezone.now(), outcome=PublicityEntry.Outcome.STOPPED
+        )
+        Objection.objects.filter(application=app, status=Objection.Status.OPEN).update(
+            status=Objection.Status.MOOT, decided_at=timezone.now()
+        )
+    return app
+
+
+def deadline_remind(*, deadline: Deadline, now: dt.datetime, reminder_cache: dict | None = None) -> bool:
+    """Tell the applicant, REMINDER_WORKING_DAYS working days before, that a deadline approaches. Once: the row
+    is locked and `reminded_at` re-checked (an extension clears it, so the new deadline is reminded again)."""
+    now = min(now, timezone.now())
+    with transaction.atomic():
+        dl = Deadline.objects.select_for_update().select_related("application__applicant__user").get(pk=deadline.pk)
+        if dl.closed_at is not None or dl.provisional or dl.reminded_at is not None or dl.due_at <= now:
+            return False
+        if _reminder_at(dl.last_day, reminder_cache) > now:
+            return False
+        dl.reminded_at = now
+        dl.save(update_fields=["reminded_at"])
+        app = dl.application
+        what = "补正材料" if dl.kind == Deadline.Kind.CORRECTION else "纸质材料"
+        notify(
+            [app.applicant.user],
+            f"提醒：申报 {app.number} 的{dl.get_kind_display()}将至",
+            f"请于{dl.last_day:%Y年%m月%d日}前提交{what}，逾期视为放弃申报（{SEED_000} 五(二)）。",
+            link=f"/cases/{app.pk}/",
+            sms=True,
+        )
+    return True
+
+
+def _reminder_at(last_day: dt.date, cache: dict | None) -> dt.datetime:
+    if cache is None:
+        return app_deadlines.reminder_at(last_day)
+    if last_day not in cache:
+        cache[last_day] = app_deadlines.reminder_at(last_day)
+    return cache[last_day]
+
+
+# ---------------------------------------------------------------- meeting filing deadline (seed 000 六(一))
+
+
+def filing_due_at(meeting_on: dt.date) -> dt.datetime:
+    """The 报备 must be accepted at least 15 (calendar) days before the meeting: the moment after that day."""
+    return workdays.end_of_day(meeting_on - dt.timedelta(days=FILING_DAYS_BEFORE))
+
+
+def filing_deadline_set(*, meeting_id: int, office, title: str, meeting_on: dt.date) -> FilingDeadline:
+    """Register (or move) a meeting's filing deadline. Called by the meetings side when a meeting is planned."""
+    due = filing_due_at(meeting_on)
+    with transaction.atomic():
+        fd = FilingDeadline.objects.select_for_update().filter(meeting_id=meeting_id).first()
+        if fd is None:
+            return FilingDeadline.objects.create(
+                meeting_id=meeting_id, office=office, title=title, meeting_on=meeting_on, due_at=due
+            )
+        if fd.meeting_on != meeting_on:  # a new date needs a new 报备
+            fd.reminded_at = fd.alerted_at = fd.filed_at = fd.accepted_at = None
+        fd.office, fd.title, fd.meeting_on, fd.due_at, fd.cancelled_at = office, title, meeting_on, due, None
+        fd.save()
+    return fd
+
+
+def filing_deadline_filed(*, meeting_id: int, filed_at: dt.datetime | None) -> None:
+    """The meeting's 报备 was submitted (in time: the meetings side refuses a late one), or returned (None)."""
+    FilingDeadline.objects.filter(meeting_id=meeting_id).update(filed_at=filed_at)
+
+
+def filing_deadline_accepted(*, meeting_id: int) -> None:
+    """The supervisor accepted the meeting's 报备: no alert will be raised."""
+    FilingDeadline.objects.filter(meeting_id=meeting_id, accepted_at__isnull=True).update(accepted_at=timezone.now())
+
+
+def filing_deadline_cancelled(*, meeting_id: int) -> None:
+    FilingDeadline.objects.filter(meeting_id=meeting_id, cancelled_at__isnull=True).update(cancelled_at=timezone.now())
+
+
+def filing_overdue(*, meeting_id: int, now: dt.datetime | None = None) -> bool:
+    """True when the moment for an accepted 报备 has passed without one (the meetings side blocks the meeting)."""
+    now = now or timezone.now()
+    return FilingDeadline.objects.filter(
+        meeting_id=meeting_id, accepted_at__isnull=True, cancelled_at__isnull=True, due_at__lte=now
+    ).exists()
+
+
+def filing_alert(*, filing: FilingDeadline, now: dt.datetime) -> bool:
+    """Alert the office's clerks and the supervisors, once, that the meeting has no accepted 报备 in time."""
+    now = min(now, timezone.now())
+    with transaction.atomic():
+        fd = FilingDeadline.objects.select_for_update().get(pk=filing.pk)
+        if fd.alerted_at or fd.accepted_at or fd.cancelled_at or fd.due_at > now:
+            return False
+        fd.alerted_at = now
+        fd.save(update_fields=["alerted_at"])
+        last_day = fd.meeting_on - dt.timedelta(days=FILING_DAYS_BEFORE)
+        if fd.filed_at is not None:
+            # Filed in time, not yet decided: the meeting may still open once 市职称办 accepts it.
+            title = f"评审会议「{fd.title}」的报备尚待市职称办审核"
+            body = (
+                f"会议定于{fd.meeting_on:%Y年%m月%d日}，报备已于{last_day:%Y年%m月%d日}前提交，目前尚未审核同意；"
+                f"同意前会议不得召开（{SEED_000} 六(一)）。"
+            )
+        else:
+            title = f"评审会议「{fd.title}」未按期完成报备"
+            body = (
+                f"会议定于{fd.meeting_on:%Y年%m月%d日}，须于{last_day:%Y年%m月%d日}前（提前{FILING_DAYS_BEFORE}天）"
+                f"报备并经市职称办同意；目前没有按期提交的报备，会议不得召开，请调整会议日期后重新报备"
+                f"（{SEED_000} 六(一)）。"
+            )
+        notify([*_users(Role.COMMITTEE_CLERK, office=fd.office_id), *_users(Role.SUPERVISOR)], title, body, sms=True)
+    return True
+
+
+def filing_remind(*, filing: FilingDeadline, now: dt.datetime) -> bool:
+    now = min(now, timezone.now())
+    with transaction.atomic():
+        fd = FilingDeadline.objects.select_for_update().get(pk=filing.pk)
+        if fd.reminded_at or fd.alerted_at or fd.accepted_at or fd.cancelled_at or fd.due_at <= now:
+            return False
+        last_day = fd.meeting_on - dt.timedelta(days=FILING_DAYS_BEFORE)
+        if app_deadlines.reminder_at(last_day) > now:
+            return False
+        fd.reminded_at = now
+        fd.save(update_fields=["reminded_at"])
+        notify(
+            _users(Role.COMMITTEE_CLERK, office=fd.office_id),
+            f"提醒：评审会议「{fd.title}」报备将至",
+            f"请于{last_day:%Y年%m月%d日}前完成报备并经市职称办同意（{SEED_000} 六(一)）。",
+        )
+    return True
+
+
+# ---------------------------------------------------------------- calendar: provisional dates made final
+
+
+def publicity_calendar_changed() -> dict[str, int]:
+    """CALENDAR_CHANGED hook: recompute provisional publicities (from their own start and length), the cases
+    held in them, then every other provisional deadline (applications.deadlines). Idempotent."""
+    now = timezone.now()
+    handled: set[int] = set()
+    counts = {"publicities": 0}
+    known: dict[int, bool] = {}
+    with transaction.atomic():
+        for pub in Publicity.objects.select_for_update().filter(provisional=True, closed_at__isnull=True):
+            years = range(pub.starts_on.year, pub.last_day.year + 1)
+            if not all(known.setdefault(y, workdays.year_known(y)) for y in years):
+                continue
+            end = app_services.publicity_period(pub.starts_on, pub.working_days)
+            pub.last_day, pub.ends_at, pub.provisional = end.last_day, end.ends_at, end.provisional
+            pub.save(update_fields=["last_day", "ends_at", "provisional"])
+            counts["publicities"] += 1
+            apps = Application.objects.filter(
+                publicity_entries__publicity=pub,
+                publicity_entries__left_at__isnull=True,
+                status=KIND_STATE[pub.kind],
+                held_provisional=True,
+            )
+            for app in apps.select_for_update(of=("self",)):
+                app_deadlines.application_hold_recomputed(app, end, now=now)
+                handled.add(app.pk)
+        counts.update(app_deadlines.recompute_provisional(skip_applications=handled))
+    return counts
+
+
+def _calendar_recheck() -> None:
+    """Safety net for a lost hook: if some provisional date now falls in known years, recompute."""
+    years = set()
+    years |= {d.year for d in Publicity.objects.filter(provisional=True, closed_at__isnull=True)
+              .values_list("last_day", flat=True).distinct()}  # fmt: skip
+    years |= {d.year for d in Deadline.objects.filter(provisional=True, closed_at__isnull=True)
+              .values_list("last_day", flat=True).distinct()}  # fmt: skip
+    held = Application.objects.filter(status__in=PUBLICITY_STATES, held_provisional=True, held_until__isnull=False)
+    years |= {workdays.local_date(h - dt.timedelta(seconds=1)).year for h in held.values_list("held_until", flat=True)}
+    if any(workdays.year_known(y) for y in years):
+        publicity_calendar_changed()
+
+
+# ---------------------------------------------------------------- the sweep
+
+
+def timers_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Everything due at `now` (clamped to the real clock), in batches of TIMER_BATCH_SIZE: publicities to
+    close, cases held by a publicity without a Publicity row, expired deadlines, reminders, filing alerts."""
+    now = min(now or timezone.now(), timezone.now())
+    batch = _setting("TIMER_BATCH_SIZE", 200)
+    counts = {"moved": 0, "abandoned": 0, "reminded": 0, "filing_alerts": 0, "filing_reminders": 0}
+    _calendar_recheck()
+
+    last_pk = 0
+    while True:
+        pubs = list(
+            Publicity.objects.filter(closed_at__isnull=True, provisional=False, ends_at__lte=now, pk__gt=last_pk)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        for pk in pubs:
+            counts["moved"] += publicity_close(publicity=Publicity(pk=pk), now=now).moved
+        if len(pubs) < batch:
+            break
+        last_pk = pubs[-1]
+
+    orphans = (
+        Application.objects.filter(
+            Q(status__in=[S.UNIT_PUBLICITY, S.RESULT_PUBLICITY])
+            | Q(status=S.COMMITTEE_PUBLICITY, paper_received_at__isnull=False),
+            held_until__lte=now,
+            held_provisional=False,
+            open_objections=0,
+        )
+        .exclude(Exists(PublicityEntry.objects.filter(application=OuterRef("pk"), left_at__isnull=True)))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:batch]
+    )
+    for pk in list(orphans):
+        try:
+            app_services.application_publicity_end(application=Application.objects.get(pk=pk))
+            counts["moved"] += 1
+        except TransitionConflict:
+            continue
+
+    counts["abandoned"] = _batched(
+        Deadline.objects.filter(closed_at__isnull=True, provisional=False, due_at__lte=now).order_by("due_at", "pk"),
+        lambda dl: deadline_expire(deadline=dl, now=now) is not None,
+        batch,
+    )
+    cache: dict = {}
+    horizon = now + dt.timedelta(days=7 * app_deadlines.reminder_days() + 21)
+    counts["reminded"] = _batched(
+        Deadline.objects.filter(
+            closed_at__isnull=True, provisional=False, reminded_at__isnull=True, due_at__gt=now, due_at__lte=horizon
+        ).order_by("due_at", "pk"),
+        lambda dl: deadline_remind(deadline=dl, now=now, reminder_cache=cache),
+        batch,
+        stop_when=lambda dl: _reminder_at(dl.last_day, cache) > now,
+    )
+    counts["filing_alerts"] = _batched(
+        FilingDeadline.objects.filter(
+            alerted_at__isnull=True, accepted_at__isnull=True, cancelled_at__isnull=True, due_at__lte=now
+        ).order_by("due_at", "pk"),
+        lambda fd: filing_alert(filing=fd, now=now),
+        batch,
+    )
+    counts["filing_reminders"] = _batched(
+        FilingDeadline.objects.filter(
+            reminded_at__isnull=True,
+            alerted_at__isnull=True,
+            accepted_at__isnull=True,
+            cancelled_at__isnull=True,
+            due_at__gt=now,
+            due_at__lte=horizon,
+        ).order_by("due_at", "pk"),
+        lambda fd: filing_remind(filing=fd, now=now),
+        batch,
+        stop_when=lambda fd: app_deadlines.reminder_at(fd.meeting_on - dt.timedelta(days=FILING_DAYS_BEFORE)) > now,
+    )
+    return counts
+
+
+def _batched(queryset, act, batch: int, stop_when=None) -> int:
+    """Claim up to `batch` rows at a time (rows another sweeper holds are skipped), act on each in a savepoint,
+    commit the batch. A row whose act fails is left for the next sweep, not retried in a loop."""
+    done = 0
+    passed: set[int] = set()  # failed or nothing to do: not claimed again in this sweep
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    while True:
+        stop = False
+        with transaction.atomic():
+            rows = list(queryset.select_for_update(skip_locked=skip_locked).exclude(pk__in=passed)[:batch])
+            for row in rows:
+                if stop_when is not None and stop_when(row):
+                    stop = True
+                    break
+                try:
+                    with transaction.atomic():
+                        acted = bool(act(row))
+                except (DatabaseError, DomainError):
+                    log.exception("timer: %s %s failed; left for the next sweep", type(row).__name__, row.pk)
+                    acted = False
+                done += acted
+                if not acted:
+                    passed.add(row.pk)
+        if stop or len(rows) < batch:
+            return done
