@@ -16,6 +16,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from zhicheng import workdays
 from zhicheng.errors import DomainError, PermissionDenied, TransitionConflict
+from zhicheng.models import CalendarDay
 from zhicheng.notify import notify
 from zhicheng.roles import Role
 
@@ -767,5 +768,22 @@ def application_paper_extend(*, application: Application, actor, working_days: i
         dl.save(update_fields=["due_at", "last_day", "provisional", "extended", "extension_reason", "reminded_at"])
         _record(app, actor=actor, role=Role.COMMITTEE_CLERK, action="paper_extend", from_status=app.status,
                 reason=reason, rule=f"{SEED_000} 附件备注3",
-                data={"from": old_day.isoformat(), "to": end.last_day.isoformat()})  # fmt: skip
+                data={"from": old_day.isoformat(), "to": end.last_day.isoformat(),
+                      "working_days": working_days})  # fmt: skip
     return dl
+
+
+# ---------------------------------------------------------------- the working-day calendar (市职称办)
+
+
+def calendar_override_set(*, actor, date: dt.date, is_workday: bool, name: str, source: str) -> CalendarDay:
+    """The supervisor overrides one day, naming its source document. Errors: PermissionDenied, DomainError."""
+    if not perms.is_supervisor(actor):
+        raise PermissionDenied("forbidden", "仅市职称办可调整工作日历")
+    return workdays.calendar_day_set(date=date, is_workday=is_workday, name=name, source=source)
+
+
+def calendar_override_delete(*, actor, day: CalendarDay) -> None:
+    if not perms.is_supervisor(actor):
+        raise PermissionDenied("forbidden", "仅市职称办可调整工作日历")
+    workdays.calendar_day_delete(day=day)

@@ -1,0 +1,193 @@
+"""The committee's side of the review: expert pools, the meeting (评审会议), its random expert draw, its 报备 with
+the municipal office (seed 000 六(一)), the experts' votes and the results.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from applications.models import Application, Committee, CommitteeOffice, Level, ReviewCycle, Series, Unit
+
+
+class ExpertPool(models.Model):
+    """评审专家库: one per committee office, series and level, kept by that office's clerks."""
+
+    office = models.ForeignKey(CommitteeOffice, models.PROTECT, related_name="expert_pools", verbose_name="办事机构")
+    series = models.ForeignKey(Series, models.PROTECT, related_name="+", verbose_name="系列")
+    level = models.ForeignKey(Level, models.PROTECT, related_name="+", verbose_name="级别")
+    name = models.CharField("专家库名称", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "评审专家库"
+        verbose_name_plural = "评审专家库"
+        constraints = [models.UniqueConstraint(fields=["office", "series", "level"], name="uniq_expert_pool")]
+
+    def __str__(self):
+        return self.name or f"{self.office.name} {self.series.name}{self.level.name}专家库"
+
+
+class Expert(models.Model):
+    pool = models.ForeignKey(ExpertPool, models.CASCADE, related_name="experts", verbose_name="专家库")
+    name = models.CharField("姓名", max_length=50)
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="工作单位",
+        help_text="与申报人同单位的专家自动回避",
+    )  # fmt: skip
+    unit_name = models.CharField("工作单位（库外单位）", max_length=200, blank=True)
+    title = models.CharField("职称", max_length=50, blank=True)
+    specialty = models.CharField("专业", max_length=100, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    active = models.BooleanField("在库", default=True)
+
+    class Meta:
+        verbose_name = "评审专家"
+        verbose_name_plural = "评审专家"
+        ordering = ["pool", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "筹备中"
+        OPEN = "open", "评审中"
+        CLOSED = "closed", "已登记结果"
+
+    committee = models.ForeignKey(Committee, models.PROTECT, related_name="meetings", verbose_name="评委会")
+    office = models.ForeignKey(CommitteeOffice, models.PROTECT, related_name="meetings", verbose_name="办事机构")
+    cycle = models.ForeignKey(ReviewCycle, models.PROTECT, related_name="meetings", verbose_name="评审年度")
+    series = models.ForeignKey(Series, models.PROTECT, related_name="+", verbose_name="系列")
+    level = models.ForeignKey(Level, models.PROTECT, related_name="+", verbose_name="级别")
+    title = models.CharField("会议名称", max_length=200)
+    date = models.DateField("会议日期")
+    place = models.CharField("会议地点", max_length=200)
+    pass_rate = models.DecimalField(
+        "评审通过率", max_digits=4, decimal_places=3, help_text="如 0.600；通过人数不得超过 通过率×参评人数（向下取整）"
+    )
+    panel_size = models.PositiveSmallIntegerField("评审专家人数", default=7)
+    applications = models.ManyToManyField(Application, related_name="meetings", blank=True, verbose_name="评审对象")
+    experts = models.ManyToManyField(Expert, related_name="meetings", blank=True, verbose_name="评审专家")
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PLANNED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="创建人")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    opened_at = models.DateTimeField("开会时间", null=True, blank=True)
+    closed_at = models.DateTimeField("结果登记时间", null=True, blank=True)
+    log = models.JSONField("办理记录", default=list, blank=True, help_text="只追加：[{action, by, at, …}]")
+
+    class Meta:
+        verbose_name = "评审会议"
+        verbose_name_plural = "评审会议"
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(pass_rate__gt=0, pass_rate__lte=1), name="meeting_pass_rate_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.title}（{self.date:%Y-%m-%d}）"
+
+
+class ExpertDraw(models.Model):
+    """The audit of the random draw: the seed, the pool as it was, who was excluded and why, the result, and every
+    replacement with its reason. Replaying `random.Random(seed).sample(eligible, size)` gives the same result."""
+
+    meeting = models.OneToOneField(Meeting, models.CASCADE, related_name="draw", verbose_name="评审会议")
+    pool = models.ForeignKey(ExpertPool, models.PROTECT, related_name="draws", verbose_name="专家库")
+    seed = models.CharField("随机种子", max_length=64)
+    size = models.PositiveSmallIntegerField("抽取人数")
+    pool_snapshot = models.JSONField("抽取时专家库", default=list, help_text="[{id, name, unit_id}]，按编号排序")
+    excluded = models.JSONField("回避专家", default=list, help_text="[{id, name, reason}]")
+    result = models.JSONField("抽取结果", default=list, help_text="专家编号，按抽中顺序")
+    replacements = models.JSONField("替换记录", default=list, help_text="[{out, in, reason, by, at, seed}]")
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="抽取人")
+    drawn_at = models.DateTimeField("抽取时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "专家抽取记录"
+        verbose_name_plural = "专家抽取记录"
+
+    def __str__(self):
+        return f"{self.meeting} 专家抽取（种子 {self.seed}）"
+
+
+class MeetingFiling(models.Model):
+    """报备: the four preparations of seed 000 六(一), filed with the municipal office ≥ 15 days before the meeting."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "已报备，待市职称办确认"
+        ACCEPTED = "accepted", "市职称办已同意"
+        RETURNED = "returned", "市职称办已退回"
+        SUPERSEDED = "superseded", "会议改期，报备失效"
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="filings", verbose_name="评审会议")
+    meeting_date = models.DateField("报备的会议日期")
+    filed_on = models.DateField("报备日期")
+    filed_at = models.DateTimeField("报备时间")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="报备人")
+    qualification_review = models.JSONField("资格审查情况", default=dict)
+    pre_review_publicity = models.JSONField("评前公示情况", default=dict)
+    expert_draw = models.JSONField("评审专家抽取情况", default=dict)
+    pass_rate = models.DecimalField("评审通过率设定", max_digits=4, decimal_places=3)
+    candidates = models.PositiveIntegerField("参评人数")
+    cap = models.PositiveIntegerField("通过人数上限")
+    note = models.TextField("说明", blank=True)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="确认人"
+    )
+    decided_at = models.DateTimeField("确认时间", null=True, blank=True)
+    return_reason = models.TextField("退回理由", blank=True)
+
+    class Meta:
+        verbose_name = "评审会议报备"
+        verbose_name_plural = "评审会议报备"
+        ordering = ["meeting", "-filed_at"]
+        constraints = [
+            # At most one live filing (pending or accepted) per meeting.
+            models.UniqueConstraint(
+                fields=["meeting"], condition=Q(status__in=["submitted", "accepted"]), name="one_live_filing"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} 报备（{self.filed_on:%Y-%m-%d}，{self.get_status_display()}）"
+
+
+class Vote(models.Model):
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="votes", verbose_name="评审会议")
+    application = models.ForeignKey(Application, models.PROTECT, related_name="votes", verbose_name="申报")
+    expert = models.ForeignKey(Expert, models.PROTECT, related_name="votes", verbose_name="专家")
+    approve = models.BooleanField("赞成")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="登记人")
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "专家表决"
+        verbose_name_plural = "专家表决"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "application", "expert"], name="uniq_vote"),
+        ]
+
+    def __str__(self):
+        return f"{self.expert} → {self.application_id}：{'赞成' if self.approve else '不赞成'}"
+
+
+class MeetingResult(models.Model):
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="results", verbose_name="评审会议")
+    application = models.OneToOneField(Application, models.PROTECT, related_name="meeting_result", verbose_name="申报")
+    present = models.PositiveSmallIntegerField("到会专家数")
+    approvals = models.PositiveSmallIntegerField("赞成票数")
+    required = models.PositiveSmallIntegerField("通过所需票数")
+    passed = models.BooleanField("通过")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="登记人")
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "评审结果"
+        verbose_name_plural = "评审结果"
+        ordering = ["meeting", "id"]
+
+    def __str__(self):
+        return f"{self.application_id}：{'通过' if self.passed else '未通过'}（{self.approvals}/{self.present}）"

@@ -214,6 +214,30 @@ def calendar_import_year(*, data: dict) -> tuple[CalendarYear, int]:
     CalendarDay.objects.filter(date__year=year).delete()
     CalendarDay.objects.bulk_create(rows.values())
     cal_year, _ = CalendarYear.objects.update_or_create(year=year, defaults={"source": source})
+    _calendar_changed()
+    return cal_year, len(rows)
+
+
+@transaction.atomic
+def calendar_day_set(*, date: dt.date, is_workday: bool, name: str, source: str) -> CalendarDay:
+    """Override one day (with its source document); the same hooks as a year's import run on commit.
+    Who may do it is the caller's rule (applications.services.calendar_override_set). Errors: DomainError."""
+    if not (source or "").strip():
+        raise DomainError("source_required", "调整工作日须注明依据文件", fields={"source": ["请填写依据文件"]})
+    day, _ = CalendarDay.objects.update_or_create(
+        date=date, defaults={"is_workday": is_workday, "name": name, "source": source.strip()}
+    )
+    _calendar_changed()
+    return day
+
+
+@transaction.atomic
+def calendar_day_delete(*, day: CalendarDay) -> None:
+    day.delete()
+    _calendar_changed()
+
+
+def _calendar_changed() -> None:
+    """Provisional deadlines depend on the calendar: recompute them once the change is committed."""
     for path in settings.ZHICHENG.get("CALENDAR_CHANGED_HOOKS", []):
         transaction.on_commit(import_string(path))
-    return cal_year, len(rows)

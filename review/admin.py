@@ -1,0 +1,54 @@
+from django.contrib import admin
+
+from zhicheng.admin import ReadOnlyAdmin
+
+from .models import Expert, ExpertDraw, ExpertPool, Meeting, MeetingFiling, MeetingResult, Vote
+
+
+class ExpertInline(admin.TabularInline):
+    model = Expert
+    extra = 0
+    fields = ["name", "unit", "unit_name", "title", "specialty", "phone", "active"]
+
+
+@admin.register(ExpertPool)
+class ExpertPoolAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "office", "series", "level"]
+    list_filter = ["office", "level"]
+    inlines = [ExpertInline]
+
+
+@admin.register(Expert)
+class ExpertAdmin(admin.ModelAdmin):
+    list_display = ["name", "pool", "unit", "title", "active"]
+    list_filter = ["pool", "active"]
+    search_fields = ["name", "unit__name", "unit_name"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyAdmin):
+    list_display = ["title", "date", "place", "office", "status", "pass_rate"]
+    list_filter = ["status", "office"]
+    date_hierarchy = "date"
+
+
+@admin.register(ExpertDraw)
+class ExpertDrawAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "seed", "size", "drawn_by", "drawn_at"]
+
+
+@admin.register(MeetingFiling)
+class MeetingFilingAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "meeting_date", "filed_on", "status", "cap", "decided_by"]
+    list_filter = ["status"]
+
+
+@admin.register(Vote)
+class VoteAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "application", "expert", "approve"]
+
+
+@admin.register(MeetingResult)
+class MeetingResultAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "application", "present", "approvals", "required", "passed"]
+    list_filter = ["passed"]

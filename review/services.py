@@ -1,0 +1,558 @@
+"""The meeting (评审会议) and everything around it: expert pools and the auditable random draw, the 报备 with the
+municipal office at least 15 days ahead (seed 000 六(一)), opening the meeting, the experts' votes, the results
+within the filed pass rate, and the start of the result 公示 (seed 000 六(二)).
+
+Every act runs in one transaction, locks the meeting row, checks the actor and the state, and appends a line to
+the meeting's log; the cases themselves move only through applications.services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import secrets
+from decimal import Decimal
+from fractions import Fraction
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from applications import services as app_services
+from applications.models import Application, ApplicationEvent, Status
+from publicity import services as pub_services
+from publicity.models import Publicity
+from zhicheng import workdays
+from zhicheng.errors import DomainError, PermissionDenied, TransitionConflict
+from zhicheng.notify import notify
+from zhicheng.roles import Role
+
+from . import permissions as perms
+from .models import Expert, ExpertDraw, ExpertPool, Meeting, MeetingFiling, MeetingResult, Vote
+
+S = Status
+SEED_000 = app_services.SEED_000
+RULE_FILING = f"{SEED_000} 六(一)"
+RULE_RESULTS = f"{SEED_000} 六(二)"
+FILING_DAYS_BEFORE = pub_services.FILING_DAYS_BEFORE  # "15天前": calendar days
+# A pass threshold such as 0.667 is read as the nearest fraction with a denominator up to this (0.667 → 2/3), so
+# that 4 of 6 experts are two thirds, as people count, not 0.6667 < 0.667.
+THRESHOLD_MAX_DENOMINATOR = 12
+
+
+# ---------------------------------------------------------------- pure rules (documented in docs/meetings.md)
+
+
+def pass_cap(pass_rate: Decimal, candidates: int) -> int:
+    """Most cases a meeting may pass: floor(pass rate × candidates), exact decimal arithmetic (0.6 × 7 → 4)."""
+    return math.floor(Decimal(pass_rate) * candidates)
+
+
+def threshold_fraction(threshold: Decimal) -> Fraction:
+    return Fraction(Decimal(threshold)).limit_denominator(THRESHOLD_MAX_DENOMINATOR)
+
+
+def votes_required(present: int, threshold: Decimal) -> int:
+    """Approvals a case needs: ceil(threshold × experts present), threshold as a simple fraction (2/3 of 7 → 5)."""
+    return math.ceil(threshold_fraction(threshold) * present)
+
+
+def draw_panel(seed: str, eligible_ids: list[int], size: int) -> list[int]:
+    """The draw itself: reproducible from the recorded seed and pool (`random.Random(seed)` over sorted ids)."""
+    return random.Random(seed).sample(sorted(eligible_ids), size)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _today() -> dt.date:
+    return workdays.local_date(timezone.now())
+
+
+def _locked(meeting: Meeting) -> Meeting:
+    return (
+        Meeting.objects.select_for_update().select_related("committee", "office", "level", "series").get(pk=meeting.pk)
+    )
+
+
+def _log(meeting: Meeting, actor, action: str, **data) -> None:
+    """Meeting log: append-only lines (who, when, what) kept on the meeting row."""
+    meeting.log = [
+        *meeting.log,
+        {"action": action, "by": getattr(actor, "pk", None), "at": timezone.now().isoformat(), **data},
+    ]
+    meeting.save(update_fields=["log"])
+
+
+def _require_clerk(actor, meeting: Meeting, what: str) -> None:
+    if not perms.can_manage_meeting(actor, meeting):
+        raise PermissionDenied("forbidden", f"您无权{what}（仅限该评委会办事机构经办人）")
+
+
+def _require_planned(meeting: Meeting, what: str) -> None:
+    if meeting.status != Meeting.Status.PLANNED:
+        raise TransitionConflict("meeting_not_planned", f"评审会议当前为「{meeting.get_status_display()}」，不能{what}")
+
+
+def _live_filing(meeting: Meeting) -> MeetingFiling | None:
+    return meeting.filings.filter(status__in=[MeetingFiling.Status.SUBMITTED, MeetingFiling.Status.ACCEPTED]).first()
+
+
+def _supervisors() -> list:
+    User = get_user_model()
+    return list(User.objects.filter(roles__role=Role.SUPERVISOR).distinct())
+
+
+def _clerks(office_id) -> list:
+    User = get_user_model()
+    return list(User.objects.filter(roles__role=Role.COMMITTEE_CLERK, roles__office=office_id).distinct())
+
+
+# ---------------------------------------------------------------- expert pools (kept by the clerk)
+
+
+def expert_pool_create(*, actor, office, series, level, name: str = "") -> ExpertPool:
+    pool = ExpertPool(office=office, series=series, level=level, name=name)
+    if not perms.can_edit_pool(actor, pool):
+        raise PermissionDenied("forbidden", "您无权维护该办事机构的评审专家库")
+    if ExpertPool.objects.filter(office=office, series=series, level=level).exists():
+        raise DomainError("pool_exists", f"{series.name}{level.name}评审专家库已存在")
+    pool.save()
+    return pool
+
+
+def expert_add(*, actor, pool: ExpertPool, name: str, unit=None, unit_name: str = "", title: str = "",
+               specialty: str = "", phone: str = "") -> Expert:  # fmt: skip
+    if not perms.can_edit_pool(actor, pool):
+        raise PermissionDenied("forbidden", "您无权维护该评审专家库")
+    if not name.strip():
+        raise DomainError("name_required", "请填写专家姓名")
+    return Expert.objects.create(pool=pool, name=name.strip(), unit=unit, unit_name=unit_name, title=title,
+                                 specialty=specialty, phone=phone)  # fmt: skip
+
+
+def expert_set_active(*, actor, expert: Expert, active: bool) -> Expert:
+    if not perms.can_edit_pool(actor, expert.pool):
+        raise PermissionDenied("forbidden", "您无权维护该评审专家库")
+    expert.active = active
+    expert.save(update_fields=["active"])
+    return expert
+
+
+# ---------------------------------------------------------------- meeting
+
+
+def meeting_create(*, actor, committee, series, level, date: dt.date, place: str, pass_rate, panel_size: int = 7,
+                   title: str = "") -> Meeting:  # fmt: skip
+    """Plan a meeting of `committee` (its office's clerk). Registers the 报备 deadline with the timers.
+    Errors: PermissionDenied; DomainError for a past date, a series/level the committee does not accept, a pass
+    rate outside (0, 1], a panel smaller than 3."""
+    meeting = Meeting(committee=committee, office_id=committee.office_id, cycle_id=committee.cycle_id, series=series,
+                      level=level, date=date, place=place.strip(), pass_rate=Decimal(str(pass_rate)),
+                      panel_size=panel_size, created_by=actor)  # fmt: skip
+    _require_clerk(actor, meeting, "安排该评委会的评审会议")
+    problems = []
+    if date <= _today():
+        problems.append("会议日期须晚于今天")
+    if not place.strip():
+        problems.append("请填写会议地点")
+    if not committee.levels.filter(pk=level.pk).exists():
+        problems.append(f"该评委会不受理{level.name}")
+    if not committee.series.filter(pk=series.pk).exists():
+        problems.append(f"该评委会不受理{series.name}系列")
+    if not Decimal("0") < meeting.pass_rate <= Decimal("1"):
+        problems.append("评审通过率须大于0且不超过1")
+    if panel_size < 3:
+        problems.append("评审专家人数不得少于3人")
+    if problems:
+        raise DomainError("meeting_invalid", "；".join(problems), source=RULE_FILING)
+    meeting.title = title.strip() or f"{committee.cycle.year}年度{committee.label}{level.name}评审会议"
+    with transaction.atomic():
+        meeting.save()
+        _log(meeting, actor, "create", date=date.isoformat())
+        pub_services.filing_deadline_set(meeting_id=meeting.pk, office=meeting.office, title=meeting.title,
+                                         meeting_on=date)  # fmt: skip
+    return meeting
+
+
+def meeting_add_cases(*, meeting: Meeting, actor, applications) -> Meeting:
+    """Put cases on the agenda: only cases awaiting a meeting of this committee, cycle, series and level, not on
+    another meeting's agenda. Not after the experts are drawn (the colleague exclusion depends on the agenda) nor
+    while a 报备 is pending or accepted (it names the number of candidates)."""
+    apps = list(applications)
+    with transaction.atomic():
+        m = _locked(meeting)
+        _require_clerk(actor, m, "安排评审对象")
+        _require_planned(m, "调整评审对象")
+        if ExpertDraw.objects.filter(meeting=m).exists():
+            raise TransitionConflict("experts_drawn", "评审专家已抽取，不能再增加评审对象")
+        if _live_filing(m) is not None:
+            raise TransitionConflict("filing_live", "会议已报备，不能再调整评审对象；如需调整请先改期重新报备")
+        if not apps:
+            raise DomainError("no_cases", "请选择评审对象")
+        problems = []
+        locked = Application.objects.select_for_update(of=("self",)).filter(pk__in=[a.pk for a in apps])
+        for app in locked.select_related("level", "series"):
+            if app.status != S.AWAITING_MEETING:
+                problems.append(f"{app.number}：当前为「{app.get_status_display()}」，不是待评审")
+            elif app.committee_id != m.committee_id or app.review_cycle_id != m.cycle_id:
+                problems.append(f"{app.number}：不属于本评委会本年度")
+            elif app.level_id != m.level_id or app.series_id != m.series_id:
+                problems.append(f"{app.number}：系列或级别与会议不符")
+            elif (
+                app.meetings.exclude(pk=m.pk).filter(status__in=[Meeting.Status.PLANNED, Meeting.Status.OPEN]).exists()
+            ):
+                problems.append(f"{app.number}：已列入其他评审会议")
+        if problems:
+            raise DomainError("cases_invalid", "以下申报不能列入本次会议：" + "；".join(problems), source=RULE_FILING)
+        m.applications.add(*apps)
+        _log(m, actor, "add_cases", applications=[a.pk for a in apps])
+    return m
+
+
+def experts_draw(*, meeting: Meeting, actor, seed: str | None = None, size: int | None = None) -> ExpertDraw:
+    """Draw the panel at random from the pool of the meeting's office, series and level. Experts working in a
+    candidate's unit are excluded first. The seed (generated when none is given), the pool, the exclusions and the
+    result are recorded; the same seed and pool give the same panel. One draw per meeting: change a member with
+    `expert_replace`, which needs a reason."""
+    with transaction.atomic():
+        m = _locked(meeting)
+        _require_clerk(actor, m, "抽取评审专家")
+        _require_planned(m, "抽取评审专家")
+        if ExpertDraw.objects.filter(meeting=m).exists():
+            raise TransitionConflict("already_drawn", "本次会议已抽取评审专家；如需调整请逐一替换并说明理由")
+        pool = ExpertPool.objects.filter(office=m.office_id, series=m.series_id, level=m.level_id).first()
+        if pool is None:
+            raise DomainError("no_pool", f"尚未建立{m.series.name}{m.level.name}评审专家库")
+        candidate_units = set(m.applications.values_list("unit_id", flat=True))
+        if not candidate_units:
+            raise DomainError("no_cases", "请先安排评审对象再抽取专家（同单位专家须回避）")
+        size = size or m.panel_size
+        experts = list(pool.experts.filter(active=True).order_by("pk"))
+        snapshot = [{"id": e.pk, "name": e.name, "unit_id": e.unit_id} for e in experts]
+        excluded = [{"id": e.pk, "name": e.name, "reason": "与申报人同单位，回避"}
+                    for e in experts if e.unit_id is not None and e.unit_id in candidate_units]  # fmt: skip
+        out = {x["id"] for x in excluded}
+        eligible = [e.pk for e in experts if e.pk not in out]
+        if len(eligible) < size:
+            raise DomainError("pool_too_small", f"回避后专家库仅有{len(eligible)}名专家可抽取，少于所需的{size}名")
+        seed = (seed or secrets.token_hex(8)).strip()
+        result = draw_panel(seed, eligible, size)
+        draw = ExpertDraw.objects.create(meeting=m, pool=pool, seed=seed, size=size, pool_snapshot=snapshot,
+                                         excluded=excluded, result=result, drawn_by=actor)  # fmt: skip
+        m.experts.set(result)
+        _log(m, actor, "experts_draw", seed=seed, result=result)
+    return draw
+
+
+def expert_replace(*, meeting: Meeting, actor, expert: Expert, reason: str) -> Expert:
+    """Replace one drawn expert (e.g. unable to attend) with a reproducible draw from the remaining eligible
+    experts (seed `<draw seed>/r<n>`). The reason is required and recorded."""
+    if not (reason or "").strip():
+        raise DomainError("reason_required", "替换评审专家须说明理由", source=RULE_FILING)
+    with transaction.atomic():
+        m = _locked(meeting)
+        _require_clerk(actor, m, "替换评审专家")
+        _require_planned(m, "替换评审专家")
+        draw = ExpertDraw.objects.select_for_update().filter(meeting=m).first()
+        if draw is None or expert.pk not in draw.result:
+            raise DomainError("not_on_panel", f"{expert.name}不是本次会议抽中的专家")
+        candidate_units = set(m.applications.values_list("unit_id", flat=True))
+        gone = {r["out"] for r in draw.replacements}
+        eligible = list(
+            draw.pool.experts.filter(active=True)
+            .exclude(pk__in=[*draw.result, *gone])
+            .exclude(unit_id__in=[u for u in candidate_units if u is not None])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not eligible:
+            raise DomainError("pool_exhausted", "专家库中已无可替补的专家")
+        sub_seed = f"{draw.seed}/r{len(draw.replacements) + 1}"
+        chosen = random.Random(sub_seed).choice(sorted(eligible))
+        draw.result = [chosen if x == expert.pk else x for x in draw.result]
+        line = {"out": expert.pk, "in": chosen, "reason": reason.strip(), "by": actor.pk, "seed": sub_seed}
+        draw.replacements = [*draw.replacements, {**line, "at": timezone.now().isoformat()}]
+        draw.save(update_fields=["result", "replacements"])
+        m.experts.remove(expert)
+        m.experts.add(chosen)
+        _log(m, actor, "expert_replace", out=expert.pk, into=chosen, reason=reason.strip())
+    return Expert.objects.get(pk=chosen)
+
+
+def meeting_reschedule(*, meeting: Meeting, actor, date: dt.date, reason: str) -> Meeting:
+    """Move the meeting; a pending or accepted 报备 lapses and a new one, 15 days before the new date, is needed."""
+    if not (reason or "").strip():
+        raise DomainError("reason_required", "会议改期须说明理由")
+    with transaction.atomic():
+        m = _locked(meeting)
+        _require_clerk(actor, m, "调整会议日期")
+        _require_planned(m, "调整会议日期")
+        if date <= _today():
+            raise DomainError("meeting_invalid", "会议日期须晚于今天")
+        old = m.date
+        m.filings.filter(status__in=[MeetingFiling.Status.SUBMITTED, MeetingFiling.Status.ACCEPTED]).update(
+            status=MeetingFiling.Status.SUPERSEDED
+        )
+        m.date = date
+        m.save(update_fields=["date"])
+        _log(m, actor, "reschedule", old=old.isoformat(), new=date.isoformat(), reason=reason.strip())
+        pub_services.filing_deadline_set(meeting_id=m.pk, office=m.office, title=m.title, meeting_on=date)
+        body = (
+            f"由{old:%Y年%m月%d日}改至{date:%Y年%m月%d日}，理由：{reason}。"
+            f"原报备失效，须于新会议日期{FILING_DAYS_BEFORE}天前重新报备（{RULE_FILING}）。"
+        )
+        notify(_supervisors(), f"评审会议「{m.title}」改期", body)
+    return m
+
+
+# ---------------------------------------------------------------- 报备 (seed 000 六(一))
+
+
+def _passed_publicity(app_ids: list[int], action: str) -> set[int]:
+    return set(
+        ApplicationEvent.objects.filter(application_id__in=app_ids, action=action).values_list(
+            "application_id", flat=True
+        )
+    )
+
+
+def filing_submit(*, meeting: Meeting, actor, note: str = "") -> MeetingFiling:
+    """File the meeting's preparation with 市职称办: the qualification review done (every case passed the office's
+    审核 and awaits the meeting), the pre-review 公示 done (unit and committee), the experts drawn, the pass rate
+    set. It must be filed at least 15 calendar days before the meeting: meeting date − filing date ≥ 15.
+    Errors: DomainError (too late, an item missing), PermissionDenied, TransitionConflict (a live filing exists)."""
+    today = _today()
+    with transaction.atomic():
+        m = _locked(meeting)
+        _require_clerk(actor, m, "报备评审会议")
+        _require_planned(m, "报备")
+        days = (m.date - today).days
+        if days < FILING_DAYS_BEFORE:
+            raise DomainError(
+                "filing_too_late",
+                f"评审会议须在召开{FILING_DAYS_BEFORE}天前向市职称办报备（{RULE_FILING}）：会议定于"
+                f"{m.date:%Y年%m月%d日}，今天距会议仅{days}天，请先调整会议日期",
+                source=RULE_FILING,
+                fields={"days_before": days},
+            )
+        if _live_filing(m) is not None:
+            raise TransitionConflict("filing_live", "本次会议已有待确认或已同意的报备")
+        apps = list(m.applications.select_related("applicant"))
+        ids = [a.pk for a in apps]
+        problems = []
+        if not apps:
+            problems.append("尚未安排评审对象")
+        not_ready = [a.number for a in apps if a.status != S.AWAITING_MEETING]
+        if not_ready:
+            problems.append("资格审查未完成：" + "、".join(not_ready))
+        unit_pub, committee_pub = (
+            _passed_publicity(ids, "unit_publicity_end"),
+            _passed_publicity(ids, "committee_publicity_end"),
+        )
+        no_pub = [a.number for a in apps if a.pk not in unit_pub or a.pk not in committee_pub]
+        if no_pub:
+            problems.append("评前公示未完成：" + "、".join(no_pub))
+        draw = ExpertDraw.objects.filter(meeting=m).first()
+        if draw is None:
+            problems.append("评审专家尚未抽取")
+        if problems:
+            raise DomainError("filing_incomplete", "报备内容不完整：" + "；".join(problems), source=RULE_FILING)
+        experts = {e.pk: e.name for e in Expert.objects.filter(pk__in=draw.result)}
+        filing = MeetingFiling.objects.create(
+            meeting=m,
+            meeting_date=m.date,
+            filed_on=today,
+            filed_at=timezone.now(),
+            filed_by=actor,
+            qualification_review={"done": True, "cases": [a.number for a in apps]},
+            pre_review_publicity={"done": True, "unit": len(unit_pub), "committee": len(committee_pub)},
+            expert_draw={"done": True, "draw_id": draw.pk, "seed": draw.seed,
+                         "experts": [experts[x] for x in draw.result], "replacements": len(draw.replacements)},
+            pass_rate=m.pass_rate,
+            candidates=len(apps),
+            cap=pass_cap(m.pass_rate, len(apps)),
+            note=note,
+        )  # fmt: skip
+        _log(m, actor, "filing_submit", filing=filing.pk)
+        pub_services.filing_deadline_filed(meeting_id=m.pk, filed_at=filing.filed_at)
+        body = f"会议定于{m.date:%Y年%m月%d日}，参评{len(apps)}人，通过率{m.pass_rate}，上限{filing.cap}人。"
+        notify(_supervisors(), f"评审会议报备待确认：{m.title}", body)
+    return filing
+
+
+def _decide(filing: MeetingFiling, actor, status: str, reason: str = "") -> MeetingFiling:
+    with transaction.atomic():
+        m = _locked(filing.meeting)
+        f = MeetingFiling.objects.select_for_update().get(pk=filing.pk)
+        if not perms.can_decide_filing(actor, f):
+            raise PermissionDenied("forbidden", "仅市职称办可确认或退回评审会议报备")
+        if f.status != MeetingFiling.Status.SUBMITTED:
+            raise TransitionConflict("filing_decided", f"该报备当前为「{f.get_status_display()}」，不能再处理")
+        f.status, f.decided_by, f.decided_at, f.return_reason = status, actor, timezone.now(), reason
+        f.save(update_fields=["status", "decided_by", "decided_at", "return_reason"])
+        _log(m, actor, f"filing_{status}", filing=f.pk, reason=reason)
+        if status == MeetingFiling.Status.ACCEPTED:
+            pub_services.filing_deadline_accepted(meeting_id=m.pk)
+            notify(_clerks(m.office_id), f"评审会议报备已同意：{m.title}", f"会议可于{m.date:%Y年%m月%d日}召开。")
+        else:
+            pub_services.filing_deadline_filed(meeting_id=m.pk, filed_at=None)
+            body = (
+                f"退回理由：{reason}。请补充后于会议{FILING_DAYS_BEFORE}天前重新报备，或调整会议日期（{RULE_FILING}）。"
+            )
+            notify(_clerks(m.office_id), f"评审会议报备被退回：{m.title}", body)
+    filing.refresh_from_db()
+    return f
+
+
+def filing_accept(*, filing: MeetingFiling, actor) -> MeetingFiling:
+    return _decide(filing, actor, MeetingFiling.Status.ACCEPTED)
+
+
+def filing_return(*, filing: MeetingFiling, actor, reason: str) -> MeetingFiling:
+    if not (reason or "").strip():
+        raise DomainError("reason_required", "退回报备须说明理由", source=RULE_FILING)
+    return _decide(filing, actor, MeetingFiling.Status.RETURNED, reason.strip())
+
+
+# ---------------------------------------------------------------- the meeting itself
+
+
+def meeting_open(*, meeting: Meeting, actor) -> Meeting:
+    """Open the meeting on its date: only with a 报备 for that date, filed ≥ 15 days before it and accepted by
+    市职称办. Its cases move to 评审中 together; if one cannot, none does. Otherwise the clerk must move the date."""
+    today = _today()
+    with transaction.atomic():
+        m = _locked(meeting)
+        _require_clerk(actor, m, "召开评审会议")
+        _require_planned(m, "召开")
+        filing = m.filings.filter(status=MeetingFiling.Status.ACCEPTED, meeting_date=m.date).first()
+        if filing is None or (m.date - filing.filed_on).days < FILING_DAYS_BEFORE:
+            raise DomainError(
+                "filing_not_accepted",
+                f"评审会议须在召开{FILING_DAYS_BEFORE}天前报备并经市职称办同意后方可召开（{RULE_FILING}）；"
+                "本次会议没有按期报备且已同意的报备，请调整会议日期后重新报备",
+                source=RULE_FILING,
+            )
+        if today != m.date:
+            raise DomainError("not_meeting_day", f"会议报备的召开日期为{m.date:%Y年%m月%d日}，今天不能开会",
+                              source=RULE_FILING)  # fmt: skip
+        for app in m.applications.order_by("pk"):
+            app_services.application_meeting_open(application=app, actor=actor, meeting_id=m.pk)
+        m.status, m.opened_at = Meeting.Status.OPEN, timezone.now()
+        m.save(update_fields=["status", "opened_at"])
+        _log(m, actor, "open", filing=filing.pk)
+    return m
+
+
+def _tally(meeting: Meeting, votes: dict[int, bool]) -> tuple[int, int, int, bool]:
+    present = len(votes)
+    approvals = sum(1 for v in votes.values() if v)
+    required = votes_required(present, meeting.committee.pass_threshold)
+    return present, approvals, required, approvals >= required
+
+
+def _stored_votes(meeting: Meeting) -> dict[int, dict[int, bool]]:
+    out: dict[int, dict[int, bool]] = {}
+    for app_id, expert_id, approve in meeting.votes.values_list("application_id", "expert_id", "approve"):
+        out.setdefault(app_id, {})[expert_id] = approve
+    return out
+
+
+def _cap_error(passes: int, cap: int, meeting: Meeting, candidates: int) -> DomainError:
+    return DomainError(
+        "pass_cap_exceeded",
+        f"通过人数{passes}人将超过报备的通过率上限（{meeting.pass_rate}×{candidates}人，向下取整为{cap}人）"
+        f"，请复议后重新登记（{RULE_FILING}）",
+        source=RULE_FILING,
+        fields={"cap": cap, "passes": passes},
+    )
+
+
+def votes_record(*, meeting: Meeting, actor, application: Application, votes: dict) -> dict:
+    """Record every present expert's vote on one case ({expert or expert id: approve}); a second call for the same
+    case replaces its votes until the results are recorded. Refused, with nothing written, when the case would
+    pass and so bring the passes over the cap floor(pass rate × candidates)."""
+    votes = {getattr(k, "pk", k): bool(v) for k, v in (votes or {}).items()}
+    with transaction.atomic():
+        m = _locked(meeting)
+        _require_clerk(actor, m, "登记专家表决")
+        if m.status != Meeting.Status.OPEN:
+            raise TransitionConflict("meeting_not_open", f"评审会议当前为「{m.get_status_display()}」，不能登记表决")
+        if not m.applications.filter(pk=application.pk).exists():
+            raise DomainError("not_on_agenda", f"申报 {application.number} 不是本次会议的评审对象")
+        if not votes:
+            raise DomainError("no_votes", "请登记到会专家的表决")
+        panel = set(m.experts.values_list("pk", flat=True))
+        strangers = set(votes) - panel
+        if strangers:
+            raise DomainError("not_on_panel", "表决人不是本次会议抽中的评审专家")
+        present, approvals, required, passed = _tally(m, votes)
+        candidates = m.applications.count()
+        cap = pass_cap(m.pass_rate, candidates)
+        stored = _stored_votes(m)
+        stored[application.pk] = votes
+        passes = sum(1 for v in stored.values() if _tally(m, v)[3])
+        if passed and passes > cap:
+            raise _cap_error(passes, cap, m, candidates)
+        Vote.objects.filter(meeting=m, application=application).delete()
+        Vote.objects.bulk_create(
+            Vote(meeting=m, application=application, expert_id=eid, approve=ok, recorded_by=actor)
+            for eid, ok in sorted(votes.items())
+        )
+        _log(m, actor, "votes", application=application.pk, approvals=approvals, present=present)
+    return {"present": present, "approvals": approvals, "required": required, "passed": passed}
+
+
+def results_record(*, meeting: Meeting, actor) -> list[MeetingResult]:
+    """Close the meeting: every case's result from its recorded votes (pass = approvals ≥ the committee's
+    threshold of the experts present, default two thirds). Refused, with nothing written, if a case has no votes
+    or the passes exceed floor(pass rate × candidates). Not passed is final for the cycle."""
+    with transaction.atomic():
+        m = _locked(meeting)
+        _require_clerk(actor, m, "登记评审结果")
+        if m.status != Meeting.Status.OPEN:
+            raise TransitionConflict("meeting_not_open", f"评审会议当前为「{m.get_status_display()}」，不能登记结果")
+        apps = list(m.applications.order_by("pk"))
+        stored = _stored_votes(m)
+        missing = [a.number for a in apps if a.pk not in stored]
+        if missing:
+            raise DomainError("votes_missing", "以下申报尚未登记表决：" + "、".join(missing))
+        tallies = {a.pk: _tally(m, stored[a.pk]) for a in apps}
+        passes = sum(1 for t in tallies.values() if t[3])
+        cap = pass_cap(m.pass_rate, len(apps))
+        if passes > cap:
+            raise _cap_error(passes, cap, m, len(apps))
+        results = []
+        for app in apps:
+            present, approvals, required, passed = tallies[app.pk]
+            app_services.application_record_result(
+                application=app, actor=actor, passed=passed,
+                votes={"meeting_id": m.pk, "present": present, "approvals": approvals, "required": required,
+                       "by_expert": {str(k): v for k, v in sorted(stored[app.pk].items())}},
+            )  # fmt: skip
+            results.append(MeetingResult.objects.create(meeting=m, application=app, present=present,
+                                                        approvals=approvals, required=required, passed=passed,
+                                                        recorded_by=actor))  # fmt: skip
+        m.status, m.closed_at = Meeting.Status.CLOSED, timezone.now()
+        m.save(update_fields=["status", "closed_at"])
+        _log(m, actor, "results", passes=passes, cap=cap)
+    return results
+
+
+def meeting_result_publicity_start(*, meeting: Meeting, actor, working_days: int | None = None, start=None):
+    """Put the meeting's passed cases in the result 公示 (default RESULT_PUBLICITY_WORKING_DAYS, 5 working days);
+    an objection during it stops the case as in every 公示 (seed 000 六(二))."""
+    with transaction.atomic():
+        m = _locked(meeting)  # re-read under the lock: a concurrent call waits here and then finds nothing passed
+        if not perms.can_manage_meeting(actor, m):
+            raise PermissionDenied("forbidden", "您无权发布该会议的评审结果公示")
+        if m.status != Meeting.Status.CLOSED:
+            raise TransitionConflict("meeting_not_closed", "评审结果尚未登记，不能公示")
+        passed = list(m.applications.filter(status=S.PASSED).order_by("pk"))
+        if not passed:
+            raise DomainError("nothing_to_publish", "本次会议没有待公示的通过人员")
+        return pub_services.publicity_start(kind=Publicity.Kind.RESULT, applications=passed, actor=actor,
+                                            working_days=working_days, start=start,
+                                            title=f"{m.title}评审结果公示")  # fmt: skip
