@@ -59,6 +59,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ZHICHENG_LOGIN_COOLOFF
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "zhicheng.views.lockout_response"  # Chinese page, or the API error shape under /api/
 
 ROOT_URLCONF = "zhicheng.urls"
 WSGI_APPLICATION = "zhicheng.wsgi.application"
@@ -109,18 +110,45 @@ MEDIA_ROOT = VAR_DIR / "private-media"
 FILE_UPLOAD_PERMISSIONS = 0o600
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous call is told 401 with `WWW-Authenticate: Token`; pages use the session (with CSRF).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "zhicheng.api.Cursor",
+    "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "zhicheng.api.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_RATES": {
+        "objection": os.environ.get("ZHICHENG_OBJECTION_RATE", "10/hour"),
+        "public": os.environ.get("ZHICHENG_PUBLIC_API_RATE", "120/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "职称评审业务系统 API",
+    "DESCRIPTION": "镇江 2024 职称评审与初定。错误统一为 {code, message, source, fields}；说明见 docs/api.md。",
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "zhicheng.api.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "applications.models.case.Status",
+        "MaterialKindEnum": "applications.models.case.Material.Kind",
+        "DeadlineKindEnum": "applications.models.case.Deadline.Kind",
+        "PublicityKindEnum": "publicity.models.Publicity.Kind",
+        "ObjectionStatusEnum": "publicity.models.Objection.Status",
+        "CertificateStatusEnum": "publicity.models_certificates.Certificate.Status",
+        "MeetingStatusEnum": "review.models.Meeting.Status",
+        "FilingStatusEnum": "review.models.MeetingFiling.Status",
+        "PublicityEntryOutcomeEnum": "publicity.models.PublicityEntry.Outcome",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -150,9 +178,12 @@ ZHICHENG = {
     "CORRECTION_WORKING_DAYS": int(os.environ.get("ZHICHENG_CORRECTION_WORKING_DAYS", "10")),
     "REMINDER_WORKING_DAYS": int(os.environ.get("ZHICHENG_REMINDER_WORKING_DAYS", "2")),
     "RESULT_PUBLICITY_WORKING_DAYS": int(os.environ.get("ZHICHENG_RESULT_PUBLICITY_WORKING_DAYS", "5")),
+    # The timer sweep: deadlines locked per transaction, and cases moved per SQL statement when a publicity closes.
+    "TIMER_BATCH_SIZE": int(os.environ.get("ZHICHENG_TIMER_BATCH_SIZE", "200")),
+    "TIMER_CLOSE_CHUNK": int(os.environ.get("ZHICHENG_TIMER_CLOSE_CHUNK", "10000")),
     "SMS_BACKEND": os.environ.get("ZHICHENG_SMS_BACKEND", "zhicheng.notify.LogSmsBackend"),
     # Run (on commit) after a year's holiday arrangement is imported: recompute provisional deadlines.
-    "CALENDAR_CHANGED_HOOKS": [],
+    "CALENDAR_CHANGED_HOOKS": ["publicity.services.publicity_calendar_changed"],
     # A test-only clock: production settings force it off.
     "TEST_CLOCK_ENABLED": False,
 }

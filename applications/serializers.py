@@ -1,0 +1,418 @@
+"""API shapes of the case and its reference data. Read shapes only show; input shapes only parse — every change goes
+through a service (applications/apis.py). `status` is read-only everywhere."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from zhicheng.models import CalendarDay, Notification
+
+from . import permissions as perms
+from .models import (
+    Application,
+    ApplicationEvent,
+    ApplicationWindow,
+    Committee,
+    CommitteeOffice,
+    Deadline,
+    Department,
+    InitialCycle,
+    Level,
+    Material,
+    Region,
+    ReviewCycle,
+    Route,
+    Series,
+    Specialty,
+    Subspecialty,
+    Unit,
+)
+
+# ---------------------------------------------------------------- reference data (read)
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["id", "code", "name"]
+
+
+class LevelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Level
+        fields = ["id", "code", "name", "tier", "rank"]
+
+
+class SeriesSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Series
+        fields = ["id", "name", "aliases", "source", "comprehensive_engineering"]
+
+
+class SpecialtySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Specialty
+        fields = ["id", "series", "name"]
+
+
+class SubspecialtySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Subspecialty
+        fields = ["id", "specialty", "name"]
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "name", "kind", "region"]
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "name", "short_name", "region", "ownership", "is_private_enterprise", "department"]
+
+
+class OfficeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CommitteeOffice
+        fields = ["id", "name", "phones"]
+
+
+class WindowSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApplicationWindow
+        fields = ["start", "end", "source"]
+
+
+class CommitteeSerializer(serializers.ModelSerializer):
+    office_name = serializers.CharField(source="office.name", read_only=True)
+    cycle_year = serializers.IntegerField(source="cycle.year", read_only=True)
+    windows = WindowSerializer(many=True, read_only=True)
+    levels = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    series = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    regions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Committee
+        fields = [
+            "id",
+            "cycle_year",
+            "row",
+            "entry",
+            "label",
+            "area",
+            "office",
+            "office_name",
+            "phones",
+            "remarks",
+            "by_notice",
+            "levels",
+            "series",
+            "regions",
+            "windows",
+        ]
+
+
+class ReviewCycleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReviewCycle
+        fields = ["id", "year", "name", "seniority_cutoff", "ce_year", "ce_hours", "intermediate_deadline", "source"]
+
+
+class InitialCycleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InitialCycle
+        fields = ["id", "year", "name", "start", "end", "source", "office"]
+
+
+# ---------------------------------------------------------------- the case (read)
+
+
+class Ref(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ApplicantSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    id_number = serializers.SerializerMethodField(help_text="申报人本人、其案件的审核人和市职称办可见全号，其余掩码")
+
+    def get_id_number(self, profile) -> str:
+        app = self.context.get("application")
+        user = self.context["request"].user
+        if app is not None and perms.can_see_full_id(user, app):
+            return profile.id_number
+        return profile.masked_id_number
+
+
+def _ref(obj) -> dict | None:
+    return None if obj is None else {"id": obj.pk, "name": str(getattr(obj, "name", None) or obj)}
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    route_display = serializers.CharField(source="get_route_display", read_only=True)
+    applicant = serializers.SerializerMethodField()
+    unit = serializers.SerializerMethodField()
+    series = serializers.SerializerMethodField()
+    specialty = serializers.SerializerMethodField()
+    subspecialty = serializers.SerializerMethodField()
+    level = serializers.SerializerMethodField()
+    committee = serializers.SerializerMethodField()
+    office = serializers.SerializerMethodField()
+    cycle_year = serializers.IntegerField(read_only=True)
+    region = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "number",
+            "status",
+            "status_display",
+            "route",
+            "route_display",
+            "cycle_year",
+            "applicant",
+            "unit",
+            "region",
+            "series",
+            "specialty",
+            "subspecialty",
+            "level",
+            "committee",
+            "office",
+            "young_talent_direct",
+            "correction_items",
+            "held_until",
+            "held_provisional",
+            "open_objections",
+            "paper_received_at",
+            "submitted_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ApplicantSerializer)
+    def get_applicant(self, app):
+        return ApplicantSerializer(app.applicant, context={**self.context, "application": app}).data
+
+    @extend_schema_field(Ref)
+    def get_unit(self, app):
+        return _ref(app.unit)
+
+    @extend_schema_field(Ref(allow_null=True))
+    def get_region(self, app):
+        return _ref(app.unit.region)
+
+    @extend_schema_field(Ref)
+    def get_series(self, app):
+        return _ref(app.series)
+
+    @extend_schema_field(Ref(allow_null=True))
+    def get_specialty(self, app):
+        return _ref(app.specialty)
+
+    @extend_schema_field(Ref(allow_null=True))
+    def get_subspecialty(self, app):
+        return _ref(app.subspecialty)
+
+    @extend_schema_field(Ref)
+    def get_level(self, app):
+        return _ref(app.level)
+
+    @extend_schema_field(Ref(allow_null=True))
+    def get_committee(self, app):
+        c = app.committee
+        return None if c is None else {"id": c.pk, "name": f"{c.row}. {c.label}（{c.area}）"}
+
+    @extend_schema_field(Ref(allow_null=True))
+    def get_office(self, app):
+        return _ref(app.office)
+
+
+class MaterialSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Material
+        fields = [
+            "id",
+            "application",
+            "kind",
+            "kind_display",
+            "original_name",
+            "size",
+            "sha256",
+            "pages",
+            "uploaded_at",
+            "download",
+        ]
+        read_only_fields = fields
+
+    def get_download(self, m) -> str:
+        return f"/api/v1/materials/{m.pk}/download/"
+
+
+class MaterialUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Material.Kind.choices)
+    file = serializers.FileField(help_text="PDF，按内容识别")
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApplicationEvent
+        fields = ["id", "action", "actor", "actor_role", "from_status", "to_status", "reason", "rule", "created_at"]
+        read_only_fields = fields
+
+    def get_actor(self, ev) -> str:
+        return ev.actor.display_name if ev.actor_id else "系统"
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Deadline
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "due_at",
+            "last_day",
+            "provisional",
+            "working_days",
+            "extended",
+            "extension_reason",
+            "closed_at",
+            "outcome",
+        ]
+        read_only_fields = fields
+
+
+class RuleFailureSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    source = serializers.CharField()
+
+
+class RuleCheckSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    source = serializers.CharField()
+
+
+class EligibilitySerializer(serializers.Serializer):
+    eligible = serializers.BooleanField()
+    failures = RuleFailureSerializer(many=True)
+    missing_materials = serializers.ListField(child=serializers.CharField())
+
+
+class PrecheckCommitteeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    row = serializers.IntegerField()
+    area = serializers.CharField()
+    label = serializers.CharField()
+
+
+class PrecheckResultSerializer(serializers.Serializer):
+    eligible = serializers.BooleanField()
+    failures = RuleFailureSerializer(many=True)
+    passed = RuleCheckSerializer(many=True)
+    proposed_initial_level = serializers.CharField(allow_null=True)
+    initial_basis = serializers.CharField(allow_blank=True)
+    committee = PrecheckCommitteeSerializer(allow_null=True)
+    office = serializers.CharField(allow_blank=True)
+    no_route_reason = serializers.CharField(allow_blank=True)
+
+
+# ---------------------------------------------------------------- inputs (parsed, then handed to a service)
+
+
+class ApplicationCreateSerializer(serializers.Serializer):
+    route = serializers.ChoiceField(choices=Route.choices, default=Route.REVIEW)
+    series = serializers.PrimaryKeyRelatedField(queryset=Series.objects.all())
+    level = serializers.PrimaryKeyRelatedField(queryset=Level.objects.all())
+    specialty = serializers.PrimaryKeyRelatedField(queryset=Specialty.objects.all(), required=False, allow_null=True)
+    subspecialty = serializers.PrimaryKeyRelatedField(
+        queryset=Subspecialty.objects.all(), required=False, allow_null=True
+    )
+    cycle = serializers.IntegerField(
+        required=False, allow_null=True, min_value=2000, max_value=2100, help_text="年度，默认当年"
+    )
+    young_talent_direct = serializers.BooleanField(default=False)
+
+
+class PrecheckInputSerializer(ApplicationCreateSerializer):
+    pass
+
+
+class SubmitSerializer(serializers.Serializer):
+    pledge_accepted = serializers.BooleanField(help_text="已阅读并签署告知承诺书")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True, default="")
+
+
+class RequiredReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class FindingSerializer(serializers.Serializer):
+    finding = serializers.CharField(max_length=4000, help_text="认定事实（撤销职称并记入诚信档案）")
+
+
+class CorrectionSerializer(serializers.Serializer):
+    items = serializers.ListField(
+        child=serializers.CharField(max_length=500), max_length=100, help_text="一次性列明需补正的全部内容"
+    )
+    working_days = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=60)
+
+
+class PaperExtendSerializer(serializers.Serializer):
+    working_days = serializers.IntegerField(min_value=1, max_value=20)
+    reason = serializers.CharField(max_length=2000)
+
+
+# ---------------------------------------------------------------- calendar and notifications
+
+
+class CalendarDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    is_workday = serializers.BooleanField()
+    name = serializers.CharField(allow_blank=True)
+    source = serializers.CharField(allow_blank=True)
+    provisional = serializers.BooleanField()
+    label = serializers.CharField()
+
+
+class CalendarOverrideSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
+    source = serializers.CharField(max_length=200, help_text="依据文件，如 国办发明电〔2024〕7号")
+
+    class Meta:
+        model = CalendarDay
+        fields = ["id", "date", "is_workday", "name", "source", "updated_at"]
+        read_only_fields = ["id", "updated_at"]
+        extra_kwargs = {"date": {"validators": []}}
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "title", "body", "link", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+@extend_schema_field(OpenApiTypes.BINARY)
+class BinaryField(serializers.Field):
+    pass
