@@ -13,7 +13,7 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.username
+        return f"{self.last_name}{self.first_name}" or self.username
 
 
 class CalendarYear(models.Model):

@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import ZHICHENG
+from .base import MIDDLEWARE, ZHICHENG
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -12,3 +12,5 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
 CELERY_TASK_ALWAYS_EAGER = False
 ZHICHENG = {**ZHICHENG, "TEST_CLOCK_ENABLED": True}
 ALLOWED_HOSTS = ["*"]
+# The test-only clock (zhicheng/testclock.py): browser tests move the live server's time through it.
+MIDDLEWARE = [MIDDLEWARE[0], "zhicheng.testclock.TestClockMiddleware", *MIDDLEWARE[1:]]

@@ -1,0 +1,55 @@
+"""Forms of the applicant's pages. They only shape input; every rule lives in the services."""
+
+from __future__ import annotations
+
+from django import forms
+
+from .models import InitialCycle, Level, Material, ReviewCycle, Route, Series, Specialty, Subspecialty
+
+
+class ApplicationStartForm(forms.Form):
+    """Step 1 of the wizard: route, series → 大专业 → 小专业 (htmx cascade), level."""
+
+    route = forms.ChoiceField(label="申报类型", choices=Route.choices, widget=forms.RadioSelect, initial=Route.REVIEW)
+    series = forms.ModelChoiceField(label="系列", queryset=Series.objects.all(), empty_label="请选择系列")
+    specialty = forms.ModelChoiceField(
+        label="大专业", queryset=Specialty.objects.none(), required=False, empty_label="（不区分大专业）"
+    )
+    subspecialty = forms.ModelChoiceField(
+        label="小专业", queryset=Subspecialty.objects.none(), required=False, empty_label="（不区分小专业）"
+    )
+    level = forms.ModelChoiceField(label="申报级别", queryset=Level.objects.all(), empty_label="请选择级别")
+    young_talent_direct = forms.BooleanField(
+        label="民营企业优秀青年人才，直接申报中级（镇职称办〔2024〕11号 二(一)）", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        data = self.data or {}
+        series_id = data.get("series") or None
+        specialty_id = data.get("specialty") or None
+        if series_id:
+            self.fields["specialty"].queryset = Specialty.objects.filter(series_id=series_id)
+        if specialty_id:
+            self.fields["subspecialty"].queryset = Subspecialty.objects.filter(specialty_id=specialty_id)
+        for name in ("series", "specialty", "subspecialty"):
+            self.fields[name].widget.attrs["id"] = f"id_{name}"
+
+    def cycles(self) -> dict:
+        return {"review_cycle": ReviewCycle.objects.first(), "initial_cycle": InitialCycle.objects.first()}
+
+
+class MaterialUploadForm(forms.Form):
+    kind = forms.ChoiceField(label="材料类别", choices=Material.Kind.choices)
+    file = forms.FileField(label="PDF 文件", help_text="仅限 PDF，按内容识别；单个文件不超过上限")
+
+
+class SubmitForm(forms.Form):
+    pledge = forms.BooleanField(
+        label="我已阅读并签署以上告知承诺书",
+        required=False,  # the service refuses an unsigned pledge with its own message and source
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -1,0 +1,821 @@
+"""The reviewers' and the supervisor's pages (issue 8): inbox per role with counts, filters, search, batch acts and
+Excel export; the acts on one case; paper receipt by number; objections; the supervisor's dashboard.
+
+Views add no rule: the services decide, and a DomainError comes back as its Chinese message with its 4xx status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import Counter, defaultdict
+
+import yaml
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from applications import deadlines as app_deadlines
+from applications import permissions as perms
+from applications import selectors
+from applications import services as app_services
+from applications.models import Application, Committee, Deadline, Status
+from applications.models.case import PUBLICITY_STATES
+from applications.views import error_context, render_case, render_page, show_error, visible_case
+from publicity import certificates
+from publicity import services as pub_services
+from publicity.models import Objection, Publicity
+from zhicheng import workdays
+from zhicheng.errors import DomainError, PermissionDenied, TransitionConflict
+from zhicheng.roles import Role
+
+from . import permissions as review_perms
+from . import selectors as review_selectors
+from . import services as review_services
+from .forms import (
+    CorrectionForm,
+    ExpertForm,
+    ExpertPoolForm,
+    InboxFilterForm,
+    MeetingForm,
+    ObjectionDecisionForm,
+    PaperReceiptForm,
+    ReasonForm,
+    RescheduleForm,
+    form_problems,
+)
+from .models import Expert, ExpertDraw, Meeting, MeetingFiling, MeetingResult
+
+S = Status
+# The states each role works on, in the order its inbox shows them.
+ROLE_STATES = {
+    Role.UNIT_REVIEWER: [S.UNIT_REVIEW, S.UNIT_PUBLICITY, S.CORRECTION],
+    Role.DEPT_REVIEWER: [S.DEPT_RECHECK, S.CORRECTION],
+    Role.COMMITTEE_CLERK: [
+        S.COMMITTEE_REVIEW,
+        S.COMMITTEE_PUBLICITY,
+        S.AWAITING_MEETING,
+        S.PASSED,
+        S.RESULT_PUBLICITY,
+        S.AWAITING_PUBLICATION,
+    ],  # fmt: skip
+    Role.ASSOCIATION_CLERK: [S.ASSOCIATION_REVIEW, S.CORRECTION],
+    Role.SUPERVISOR: [S.MUNICIPAL_APPROVAL, S.AWAITING_PUBLICATION],
+}
+REVIEWER_ROLES = (Role.UNIT_REVIEWER, Role.DEPT_REVIEWER, Role.COMMITTEE_CLERK, Role.ASSOCIATION_CLERK)
+PUBLICITY_OF_STATE = {S.UNIT_REVIEW: Publicity.Kind.UNIT, S.COMMITTEE_REVIEW: Publicity.Kind.COMMITTEE}
+APPROVE_ONE = (S.DEPT_RECHECK, S.ASSOCIATION_REVIEW, S.MUNICIPAL_APPROVAL)
+
+
+def _approve_one(app: Application, actor, document_number: str = ""):
+    """Department recheck passes; a 初定 case is approved by the association (初级, with its document) or goes on to
+    市职称办, which approves it with its document (seed 001 七)."""
+    if app.status == S.DEPT_RECHECK:
+        return app_services.application_dept_approve(application=app, actor=actor)
+    return certificates.initial_approve(application=app, actor=actor, document_number=document_number)
+
+
+def _roles(user) -> set[str]:
+    return {m.role for m in perms.memberships(user)}
+
+
+@login_required
+def home(request):
+    roles = _roles(request.user)
+    if Role.SUPERVISOR in roles:
+        return redirect("dashboard")
+    if roles & set(REVIEWER_ROLES):
+        return redirect("inbox")
+    return redirect("my-cases")
+
+
+# ---------------------------------------------------------------- inbox
+
+
+def _inbox_queryset(request, form: InboxFilterForm):
+    qs = selectors.application_list(user=request.user).exclude(status=S.DRAFT)
+    base = qs
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("q"):
+            q = data["q"].strip()
+            qs = qs.filter(Q(number__icontains=q) | Q(applicant__name__icontains=q) | Q(unit__name__icontains=q))
+            base = qs
+        if data.get("series"):
+            qs = qs.filter(series=data["series"])
+            base = base.filter(series=data["series"])
+        if data.get("level"):
+            qs = qs.filter(level=data["level"])
+            base = base.filter(level=data["level"])
+        if data.get("status"):
+            qs = qs.filter(status=data["status"])
+    return base, qs.order_by("-submitted_at", "-id")
+
+
+def _counts(base, roles: set[str], current: str) -> list[dict]:
+    by_state = dict(base.order_by().values_list("status").annotate(n=Count("id")))
+    mine = [s for role in ROLE_STATES for s in ROLE_STATES[role] if role in roles]
+    order = list(dict.fromkeys([*mine, *(s for s in S.values if by_state.get(s))]))
+    return [{"value": s, "label": S(s).label, "n": by_state.get(s, 0), "on": s == current} for s in order]
+
+
+@login_required
+def inbox(request):
+    roles = _roles(request.user)
+    if not roles - {Role.APPLICANT}:
+        raise Http404("您没有审核权限")
+    form = InboxFilterForm(request.GET or None)
+    base, qs = _inbox_queryset(request, form)
+    if request.GET.get("export") == "xlsx":
+        return _export_cases(qs, "待办申报")
+    current = form.cleaned_data.get("status", "") if form.is_valid() else ""
+    total = base.count()
+    context = {
+        "title": "待办申报",
+        "form": form,
+        "counts": _counts(base, roles, current),
+        "total": total,
+        "rows": _rows(qs[:200]),
+        "shown": min(qs.count(), 200),
+        "query": request.GET.urlencode(),
+        "can_publicity": Role.COMMITTEE_CLERK in roles,
+        "can_publish": Role.SUPERVISOR in roles or Role.COMMITTEE_CLERK in roles,
+        "paper_form": PaperReceiptForm() if Role.COMMITTEE_CLERK in roles else None,
+        "objections": _open_objections(request.user),
+    }
+    if request.htmx and request.htmx.target == "inbox-table":
+        return render_page(request, "review/_inbox_table.html", context)
+    return render_page(request, "review/inbox.html", context)
+
+
+def _rows(apps) -> list[dict]:
+    today = workdays.local_date(timezone.now())
+    rows = []
+    for app in apps:
+        due = None
+        if app.held_until is not None:
+            due = {"label": "公示期满", "last_day": workdays.local_date(app.held_until - dt.timedelta(seconds=1)),
+                   "provisional": app.held_provisional}  # fmt: skip
+        rows.append({"app": app, "due": due, "overdue": bool(due and due["last_day"] < today)})
+    return rows
+
+
+def _open_objections(user):
+    visible = selectors.application_visibility_q(user)
+    qs = Objection.objects.filter(status=Objection.Status.OPEN).select_related("application__applicant", "publicity")
+    if visible is not None:
+        qs = qs.filter(application__in=Application.objects.filter(visible))
+    return list(qs[:50])
+
+
+def _selected(request):
+    ids = [int(i) for i in request.POST.getlist("ids") if str(i).isdigit()]
+    return list(selectors.application_list(user=request.user).filter(pk__in=ids).order_by("pk"))
+
+
+@login_required
+@require_POST
+def inbox_batch(request):
+    """Approve the selected (a unit or committee approval starts ONE publicity for all of them), or put the
+    selected passed cases into a result publicity. Each service refuses what it must; nothing changes then."""
+    action = request.POST.get("action")
+    apps = _selected(request)
+    if not apps:
+        show_error(request, DomainError("none_selected", "请先勾选要办理的申报"))
+        return redirect(_back(request))
+    groups: dict[str, list[Application]] = defaultdict(list)
+    for app in apps:
+        groups[app.status].append(app)
+    done, failed = 0, []
+    for state, group in groups.items():
+        try:
+            if action == "result_publicity":
+                pub_services.publicity_start(kind=Publicity.Kind.RESULT, applications=group, actor=request.user)
+            elif action == "publish":
+                certificates.publication_create(
+                    actor=request.user,
+                    document_number=request.POST.get("document_number", ""),
+                    date=workdays.local_date(timezone.now()),
+                    applications=group,
+                )
+            elif action != "approve":
+                raise DomainError("bad_action", "未知的批量操作")
+            elif state in PUBLICITY_OF_STATE:
+                pub_services.publicity_start(kind=PUBLICITY_OF_STATE[state], applications=group, actor=request.user)
+            elif state in APPROVE_ONE:
+                for app in group:
+                    _approve_one(app, request.user, request.POST.get("document_number", ""))
+                    done += 1
+                continue
+            else:
+                raise TransitionConflict("wrong_state", f"所选申报处于「{S(state).label}」环节，不能批量审核通过")
+            done += len(group)
+        except DomainError as exc:
+            failed.append(exc)
+    if failed and not done:  # nothing changed: the refusal is the page itself, with its status
+        form = InboxFilterForm(None)
+        base, qs = _inbox_queryset(request, form)
+        context = {"title": "待办申报", "form": form, "counts": _counts(base, _roles(request.user), ""),
+                   "total": base.count(), "rows": _rows(qs[:200]), "shown": min(qs.count(), 200),
+                   "error": error_context(failed[0]), "can_publicity": Role.COMMITTEE_CLERK in _roles(request.user),
+                   "objections": _open_objections(request.user)}  # fmt: skip
+        for exc in failed[1:]:
+            show_error(request, exc)
+        return render_page(request, "review/inbox.html", context, status=failed[0].status)
+    if done:
+        messages.success(request, f"已办理 {done} 件申报。")
+    for exc in failed:
+        show_error(request, exc)
+    return redirect(_back(request))
+
+
+def _back(request) -> str:
+    nxt = request.POST.get("next") or ""
+    return nxt if nxt.startswith("/") and not nxt.startswith("//") else reverse("inbox")
+
+
+@login_required
+@require_POST
+def paper_receipt(request):
+    """The committee clerk records paper materials by case number."""
+    form = PaperReceiptForm(request.POST)
+    number = form.data.get("number", "").strip()
+    app = selectors.application_list(user=request.user).filter(number=number).first()
+    try:
+        if app is None:
+            raise DomainError("not_found", f"未找到申报编号为「{number}」的申报，或您无权办理")
+        app_services.application_mark_paper_received(application=app, actor=request.user)
+    except DomainError as exc:
+        show_error(request, exc)
+        return redirect(_back(request))
+    messages.success(request, f"已登记申报 {app.number}（{app.applicant.name}）的纸质材料。")
+    return redirect(_back(request))
+
+
+# ---------------------------------------------------------------- acts on one case
+
+
+@login_required
+@require_POST
+def case_act(request, pk: int, action: str):
+    app = visible_case(request, pk)
+    user = request.user
+    try:
+        if action == "approve":
+            if app.status in PUBLICITY_OF_STATE:
+                pub_services.publicity_start(kind=PUBLICITY_OF_STATE[app.status], applications=[app], actor=user)
+            elif app.status in APPROVE_ONE:
+                _approve_one(app, user, request.POST.get("document_number", ""))
+            else:
+                raise TransitionConflict("wrong_state", f"申报当前处于「{app.get_status_display()}」环节，不能审核通过")
+            note = "已审核通过。"
+        elif action == "correction":
+            form = CorrectionForm(request.POST)
+            if not form.is_valid():
+                raise DomainError("bad_form", "补正期限应为 1～60 个工作日")
+            app_services.application_request_correction(
+                application=app, actor=user, items=form.all_items(), working_days=form.cleaned_data.get("working_days")
+            )
+            note = "已退回补正，并一次性告知申报人全部补正事项。"
+        elif action in ("reject", "return", "revoke"):
+            reason = ReasonForm(request.POST).data.get("reason", "")
+            if action == "reject":
+                app_services.application_reject(application=app, actor=user, reason=reason)
+                note = "已作出不予通过决定。"
+            elif action == "return":
+                app_services.application_return(application=app, actor=user, reason=reason)
+                note = "已按原渠道退回。"
+            else:
+                certificates.certificate_revoke(application=app, actor=user, finding=reason)
+                note = "已撤销职称并记入诚信档案。"
+        elif action == "paper":
+            app_services.application_mark_paper_received(application=app, actor=user)
+            note = "已登记纸质材料收件。"
+        else:
+            raise Http404("未知操作")
+    except DomainError as exc:
+        app.refresh_from_db()
+        return render_case(request, app, error=exc)
+    messages.success(request, note)
+    return redirect("case-detail", pk=app.pk)
+
+
+@login_required
+@require_POST
+def objection_decide(request, pk: int):
+    objection = Objection.objects.select_related("application").filter(pk=pk).first()
+    if objection is None or selectors.application_get(user=request.user, pk=objection.application_id) is None:
+        raise Http404("异议不存在或您无权处理")
+    form = ObjectionDecisionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError("bad_form", "请选择调查结论")
+        pub_services.objection_decide(
+            objection=objection, actor=request.user, upheld=form.cleaned_data["upheld"],
+            reason=form.cleaned_data.get("reason", ""),
+        )  # fmt: skip
+    except DomainError as exc:
+        return render_case(request, objection.application, error=exc)
+    messages.success(request, "已登记异议处理结论。")
+    return redirect("case-detail", pk=objection.application_id)
+
+
+# ---------------------------------------------------------------- supervisor dashboard
+
+
+def _require_supervisor(user):
+    if not perms.is_supervisor(user):
+        raise PermissionDenied("forbidden", "仅市职称办监管人员可以查看")
+
+
+def _bars(pairs, *, kind: str = "") -> list[dict]:
+    pairs = [(label, n) for label, n in pairs if n]
+    top = max((n for _, n in pairs), default=0) or 1
+    return [{"label": label, "n": n, "pct": round(n * 100 / top), "kind": kind} for label, n in pairs]
+
+
+@login_required
+def dashboard(request):
+    try:
+        _require_supervisor(request.user)
+    except DomainError as exc:
+        return render_page(request, "review/forbidden.html", {"error": error_context(exc)}, status=exc.status)
+    apps = selectors.application_list(user=request.user).exclude(status=S.DRAFT)
+    now = timezone.now()
+    today = workdays.local_date(now)
+    week_end = today + dt.timedelta(days=6)
+    by_state = dict(apps.order_by().values_list("status").annotate(n=Count("id")))
+    by_series = apps.order_by().values_list("series__name").annotate(n=Count("id")).order_by("-n")
+    committees = {c.pk: c for c in Committee.objects.filter(pk__in=apps.values("committee"))}
+    by_committee = Counter()
+    for cid, n in apps.order_by().values_list("committee").annotate(n=Count("id")):
+        by_committee[_committee_label(committees.get(cid))] += n
+    due_week = list(
+        Deadline.objects.filter(closed_at__isnull=True, last_day__gte=today, last_day__lte=week_end)
+        .select_related("application__applicant")
+        .order_by("last_day")
+    )
+    publicity_week = list(
+        Publicity.objects.filter(closed_at__isnull=True, last_day__gte=today, last_day__lte=week_end).order_by(
+            "last_day"
+        )
+    )
+    overdue_deadlines = list(
+        Deadline.objects.filter(closed_at__isnull=True, provisional=False, due_at__lte=now).select_related(
+            "application__applicant"
+        )
+    )
+    overdue_held = list(
+        Application.objects.filter(status__in=PUBLICITY_STATES, held_provisional=False, held_until__lte=now)
+        .select_related("applicant")
+        .order_by("held_until")[:50]
+    )
+    context = {
+        "title": "监管看板",
+        "total": apps.count(),
+        "by_state": _bars([(S(s).label, by_state.get(s, 0)) for s in S.values]),
+        "by_series": _bars(list(by_series)[:15]),
+        "by_committee": _bars(by_committee.most_common(15)),
+        "pass_rates": _pass_rates(),
+        "due_week": due_week,
+        "publicity_week": publicity_week,
+        "overdue_deadlines": overdue_deadlines,
+        "overdue_held": overdue_held,
+        "provisional": app_deadlines.provisional_waiting(),
+        "filings": list(
+            MeetingFiling.objects.filter(status=MeetingFiling.Status.SUBMITTED)
+            .select_related("meeting__committee")
+            .order_by("meeting_date")
+        ),
+        "in_publicity": sum(by_state.get(s, 0) for s in PUBLICITY_STATES),
+        "today": today,
+        "week_end": week_end,
+    }
+    return render_page(request, "review/dashboard.html", context)
+
+
+def _committee_label(committee) -> str:
+    if committee is None:
+        return "（初定/未分配）"
+    return f"{committee.label}（{committee.area}）"
+
+
+def _pass_rates() -> list[dict]:
+    """Pass rate of the recorded meetings against the filed pass rate (the cap), per committee."""
+    per: dict = defaultdict(lambda: {"passed": 0, "candidates": 0, "cap": 0})
+    by_meeting: dict = {}
+    for result in MeetingResult.objects.select_related("meeting__committee"):
+        by_meeting[result.meeting_id] = result.meeting
+        row = per[_committee_label(result.meeting.committee)]
+        row["passed"] += result.passed
+        row["candidates"] += 1
+    counted = Counter()
+    for result in MeetingResult.objects.values_list("meeting_id"):
+        counted[result[0]] += 1
+    for meeting_id, n in counted.items():
+        meeting = by_meeting[meeting_id]
+        per[_committee_label(meeting.committee)]["cap"] += review_services.pass_cap(meeting.pass_rate, n)
+    rows = []
+    for label, row in sorted(per.items()):
+        rate = row["passed"] / row["candidates"] if row["candidates"] else 0
+        cap_rate = row["cap"] / row["candidates"] if row["candidates"] else 0
+        rows.append({"label": label, "rate_pct": round(rate * 100), "cap_pct": round(cap_rate * 100),
+                     "over": row["passed"] > row["cap"], "passed": row["passed"], "cap": row["cap"],
+                     "candidates": row["candidates"]})  # fmt: skip
+    return rows
+
+
+# ---------------------------------------------------------------- Excel export
+
+
+def _export_cases(qs, title: str) -> HttpResponse:
+    headers = ["申报编号", "姓名", "单位", "系列", "大专业", "小专业", "级别", "申报类型", "环节", "评委会",
+               "提交时间", "公示期满"]  # fmt: skip
+    rows = []
+    for app in qs[:10000]:
+        rows.append(
+            [
+                app.number,
+                app.applicant.name,
+                app.unit.name,
+                app.series.name,
+                app.specialty.name if app.specialty_id else "",
+                app.subspecialty.name if app.subspecialty_id else "",
+                app.level.name,
+                app.get_route_display(),
+                app.get_status_display(),
+                _committee_label(app.committee) if app.committee_id else "",
+                timezone.localtime(app.submitted_at).strftime("%Y-%m-%d %H:%M") if app.submitted_at else "",
+                workdays.local_date(app.held_until - dt.timedelta(seconds=1)).isoformat() if app.held_until else "",
+            ]
+        )
+    return xlsx_response(title, headers, rows)
+
+
+def xlsx_response(title: str, headers: list[str], rows: list[list]) -> HttpResponse:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    ws.append(headers)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(row)
+    for i, header in enumerate(headers, start=1):
+        width = max([len(str(header)) * 2, *(len(str(r[i - 1] or "")) * 2 for r in rows[:200])]) + 2
+        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(width, 60)
+    buf = io.BytesIO()
+    wb.save(buf)
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+    response = HttpResponse(
+        buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{title}{stamp}.xlsx')}"
+    return response
+
+
+# ---------------------------------------------------------------- supervisor: calendar, integrity archive
+
+
+@login_required
+def calendar_page(request):
+    """The working-day calendar: imported years, per-day overrides, and the import of a year's arrangement."""
+    try:
+        _require_supervisor(request.user)
+        if request.method == "POST":
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise DomainError("calendar_no_file", "请选择年度放假安排文件（YAML 或 JSON）")
+            try:
+                data = yaml.safe_load(upload.read().decode("utf-8"))
+            except (UnicodeDecodeError, yaml.YAMLError):
+                raise DomainError("calendar_bad_file", "文件不是有效的 YAML/JSON（UTF-8）") from None
+            if not isinstance(data, dict):
+                raise DomainError("calendar_bad_file", "放假安排文件须包含 year（年份）和 source（依据文件）")
+            year, days = workdays.calendar_import_year(data=data)
+            messages.success(
+                request, f"已导入 {year.year} 年放假安排（{year.source}），共 {days} 天调整；暂定期限将重新计算。"
+            )
+            return redirect("calendar")
+    except DomainError as exc:
+        return render_page(request, "review/calendar.html", {**_calendar_context(), "error": error_context(exc)},
+                           status=exc.status)  # fmt: skip
+    return render_page(request, "review/calendar.html", _calendar_context())
+
+
+def _calendar_context() -> dict:
+    from zhicheng.models import CalendarDay, CalendarYear
+
+    today = workdays.local_date(timezone.now())
+    return {
+        "title": "工作日历",
+        "years": list(CalendarYear.objects.all()),
+        "overrides": list(CalendarDay.objects.filter(date__year__gte=today.year - 1).order_by("date")[:200]),
+        "provisional": app_deadlines.provisional_waiting(),
+        "known": [(y, workdays.year_known(y)) for y in range(today.year, today.year + 3)],
+    }
+
+
+@login_required
+def integrity_archive(request):
+    from applications.models import IntegrityRecord
+
+    try:
+        _require_supervisor(request.user)
+    except DomainError as exc:
+        return render_page(request, "review/forbidden.html", {"error": error_context(exc)}, status=exc.status)
+    records = IntegrityRecord.objects.select_related("application", "created_by")
+    if request.GET.get("export") == "xlsx":
+        rows = [
+            [r.name, r.id_number, r.finding, r.found_on.isoformat(), r.expires_on.isoformat(),
+             r.application.number if r.application_id else "", r.created_by.display_name]
+            for r in records
+        ]  # fmt: skip
+        return xlsx_response(
+            "诚信档案", ["姓名", "身份证号", "认定事实", "认定日期", "记录期满", "相关申报", "记录人"], rows
+        )
+    today = workdays.local_date(timezone.now())
+    return render_page(request, "review/integrity.html", {"title": "诚信档案", "records": records, "today": today})
+
+
+# ---------------------------------------------------------------- meetings: preparation, filing, results
+
+
+def _meetings_for(user):
+    qs = Meeting.objects.select_related("committee", "office", "series", "level")
+    if perms.is_supervisor(user):
+        return qs
+    offices = [m.office_id for m in perms.memberships(user) if m.role == Role.COMMITTEE_CLERK]
+    return qs.filter(office_id__in=offices)
+
+
+@login_required
+def meetings(request):
+    """The committee clerk's meetings (the supervisor sees all), and the form to plan a new one."""
+    roles = _roles(request.user)
+    if not roles & {Role.COMMITTEE_CLERK, Role.SUPERVISOR}:
+        raise Http404("您没有评审会议的权限")
+    offices = [m.office_id for m in perms.memberships(request.user) if m.role == Role.COMMITTEE_CLERK]
+    form = MeetingForm(request.POST or None, offices=offices) if offices else None
+    context = {"title": "评审会议", "meetings": list(_meetings_for(request.user)[:100]), "form": form}
+    if request.method == "POST" and form is not None:
+        try:
+            if not form.is_valid():
+                problems = "；".join(f"{form.fields[k].label}{'、'.join(v)}" for k, v in form.errors.items())
+                raise DomainError("meeting_invalid", f"请完整填写会议信息：{problems}")
+            meeting = review_services.meeting_create(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            context["error"] = error_context(exc)
+            return render_page(request, "review/meetings.html", context, status=exc.status)
+        messages.success(request, f"已安排{meeting.title}；请在会议召开 15 日前完成报备。")
+        return redirect("meeting-detail", pk=meeting.pk)
+    return render_page(request, "review/meetings.html", context)
+
+
+def _meeting_context(request, meeting) -> dict:
+    apps = list(meeting.applications.select_related("applicant", "unit").order_by("pk"))
+    experts = list(meeting.experts.order_by("pk"))
+    stored: dict[int, dict[int, bool]] = {}
+    for app_id, expert_id, approve in meeting.votes.values_list("application_id", "expert_id", "approve"):
+        stored.setdefault(app_id, {})[expert_id] = approve
+    rows, passes = [], 0
+    for app in apps:
+        votes = stored.get(app.pk)
+        tally = None
+        if votes:
+            present = len(votes)
+            approvals = sum(1 for v in votes.values() if v)
+            required = review_services.votes_required(present, meeting.committee.pass_threshold)
+            tally = {"present": present, "approvals": approvals, "required": required, "passed": approvals >= required}
+            passes += tally["passed"]
+        rows.append({"app": app, "votes": votes or {}, "tally": tally})
+    cap = review_services.pass_cap(meeting.pass_rate, len(apps)) if apps else 0
+    addable = []
+    if meeting.status == Meeting.Status.PLANNED:
+        addable = list(
+            Application.objects.filter(status=S.AWAITING_MEETING, committee=meeting.committee,
+                                       series=meeting.series, level=meeting.level)
+            .exclude(meetings__status__in=[Meeting.Status.PLANNED, Meeting.Status.OPEN])
+            .select_related("applicant", "unit")
+        )  # fmt: skip
+    manage = review_perms.can_manage_meeting(request.user, meeting)
+    draw = ExpertDraw.objects.filter(meeting=meeting).first()
+    return {
+        "title": meeting.title,
+        "meeting": meeting,
+        "rows": rows,
+        "experts": experts,
+        "draw": draw,
+        "replacements": _replacements(draw),
+        "filings": list(meeting.filings.all()),
+        "cap": cap,
+        "passes": passes,
+        "cap_pct": round(passes * 100 / cap) if cap else (100 if passes else 0),
+        "addable": addable,
+        "manage": manage,
+        "decide": review_perms.can_decide_filing(request.user),
+        "filing_due": meeting.date - dt.timedelta(days=15),
+        "results": list(meeting.results.select_related("application__applicant")),
+    }
+
+
+def _replacements(draw) -> list[dict]:
+    """The draw's replacement record with the experts' names, for the meeting page."""
+    if draw is None or not draw.replacements:
+        return []
+    ids = {r["out"] for r in draw.replacements} | {r["in"] for r in draw.replacements}
+    names = dict(Expert.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return [
+        {"out": names.get(r["out"], r["out"]), "in": names.get(r["in"], r["in"]), "reason": r.get("reason", ""),
+         "at": dt.datetime.fromisoformat(r["at"]) if r.get("at") else None}
+        for r in draw.replacements
+    ]  # fmt: skip
+
+
+@login_required
+def meeting_detail(request, pk: int):
+    meeting = _meetings_for(request.user).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404("评审会议不存在或您无权查看")
+    return render_page(request, "review/meeting_detail.html", _meeting_context(request, meeting))
+
+
+@login_required
+@require_POST
+def meeting_act(request, pk: int, action: str):
+    meeting = _meetings_for(request.user).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404("评审会议不存在或您无权查看")
+    user = request.user
+    try:
+        if action == "add":
+            ids = [int(i) for i in request.POST.getlist("ids") if str(i).isdigit()]
+            review_services.meeting_add_cases(
+                meeting=meeting, actor=user, applications=Application.objects.filter(pk__in=ids)
+            )
+            note = "已列入评审对象。"
+        elif action == "draw":
+            review_services.experts_draw(meeting=meeting, actor=user)
+            note = "已随机抽取评审专家。"
+        elif action == "file":
+            review_services.filing_submit(meeting=meeting, actor=user, note=request.POST.get("note", ""))
+            note = "已向市职称办报备。"
+        elif action in ("accept", "return"):
+            filing = meeting.filings.filter(pk=request.POST.get("filing") or 0).first()
+            if filing is None:
+                raise DomainError("no_filing", "报备不存在")
+            if action == "accept":
+                review_services.filing_accept(filing=filing, actor=user)
+                note = "已同意报备。"
+            else:
+                review_services.filing_return(filing=filing, actor=user, reason=request.POST.get("reason", ""))
+                note = "已退回报备。"
+        elif action == "replace":
+            # Any expert of the office's pools may be named; the service refuses one who is not on the panel.
+            expert = Expert.objects.filter(
+                pk=_int(request.POST.get("expert")), pool__office_id=meeting.office_id
+            ).first()
+            if expert is None:
+                raise DomainError("not_on_panel", "请选择要替换的本次会议抽中的专家")
+            chosen = review_services.expert_replace(
+                meeting=meeting, actor=user, expert=expert, reason=request.POST.get("reason", "")
+            )
+            note = f"已将评审专家{expert.name}替换为{chosen.name}（从专家库随机抽取）。"
+        elif action == "reschedule":
+            form = RescheduleForm(request.POST)
+            if not form.is_valid():
+                raise DomainError("bad_form", f"请填写改期信息：{form_problems(form)}")
+            old = meeting.date
+            meeting = review_services.meeting_reschedule(
+                meeting=meeting, actor=user, date=form.cleaned_data["date"], reason=form.cleaned_data["reason"]
+            )
+            due = meeting.date - dt.timedelta(days=review_services.FILING_DAYS_BEFORE)
+            note = (
+                f"会议已由{old:%Y年%m月%d日}改至{meeting.date:%Y年%m月%d日}；原有报备随之失效，"
+                f"须最迟于{due:%Y年%m月%d日}向市职称办报备。"
+            )
+        elif action == "open":
+            review_services.meeting_open(meeting=meeting, actor=user)
+            note = "评审会议已开始。"
+        elif action == "votes":
+            app = meeting.applications.filter(pk=request.POST.get("application") or 0).first()
+            if app is None:
+                raise DomainError("not_on_agenda", "该申报不是本次会议的评审对象")
+            approve = set(request.POST.getlist("approve"))
+            present = request.POST.getlist("present")
+            votes = {int(e): e in approve for e in present if e.isdigit()}
+            tally = review_services.votes_record(meeting=meeting, actor=user, application=app, votes=votes)
+            outcome = "通过" if tally["passed"] else "未通过"
+            note = f"{app.number}：赞成 {tally['approvals']}/{tally['present']}，{outcome}。"
+        elif action == "results":
+            review_services.results_record(meeting=meeting, actor=user)
+            note = "评审结果已登记。"
+        elif action == "publicity":
+            review_services.meeting_result_publicity_start(meeting=meeting, actor=user)
+            note = "评审结果公示已发布。"
+        else:
+            raise Http404("未知操作")
+    except DomainError as exc:
+        meeting.refresh_from_db()
+        context = {**_meeting_context(request, meeting), "error": error_context(exc)}
+        return render_page(request, "review/meeting_detail.html", context, status=exc.status)
+    messages.success(request, note)
+    return redirect("meeting-detail", pk=meeting.pk)
+
+
+def _int(value) -> int:
+    return int(value) if str(value or "").isdigit() else 0
+
+
+# ---------------------------------------------------------------- expert pools (kept by the committee office clerk)
+
+
+def _require_pool_viewer(user) -> None:
+    if not _roles(user) & {Role.COMMITTEE_CLERK, Role.SUPERVISOR}:
+        raise Http404("您没有评审专家库的权限")
+
+
+def _clerk_offices(user) -> list[int]:
+    return [m.office_id for m in perms.memberships(user) if m.role == Role.COMMITTEE_CLERK]
+
+
+def _pools_context(request, *, pool_form=None, expert_forms=None) -> dict:
+    """The pools the user may see (review.selectors scopes them: a clerk sees their office's, the supervisor all),
+    each with its experts, and the forms of the clerk who keeps them."""
+    user = request.user
+    offices = _clerk_offices(user)
+    pools = list(
+        review_selectors.expert_pool_list(user=user)
+        .annotate(active_count=Count("experts", filter=Q(experts__active=True)))
+        .prefetch_related(Prefetch("experts", queryset=Expert.objects.select_related("unit").order_by("pk")))
+        .order_by("office__name", "series__name", "level__rank", "pk")
+    )
+    expert_forms = expert_forms or {}
+    rows = []
+    for pool in pools:
+        editable = review_perms.can_edit_pool(user, pool)
+        form = expert_forms.get(pool.pk) or (ExpertForm(prefix=f"p{pool.pk}") if editable else None)
+        rows.append({"pool": pool, "experts": list(pool.experts.all()), "editable": editable, "form": form})
+    if pool_form is None and offices:
+        pool_form = ExpertPoolForm(offices=offices)
+    return {"title": "评审专家库", "rows": rows, "pool_form": pool_form, "read_only": not offices}
+
+
+@login_required
+def expert_pools(request):
+    """The committee office clerk's expert pools (the supervisor reads them all), and the form to set one up."""
+    _require_pool_viewer(request.user)
+    if request.method != "POST":
+        return render_page(request, "review/expert_pools.html", _pools_context(request))
+    form = ExpertPoolForm(request.POST, offices=_clerk_offices(request.user))
+    try:
+        if not form.is_valid():
+            raise DomainError("pool_invalid", f"请完整填写专家库信息：{form_problems(form)}")
+        pool = review_services.expert_pool_create(actor=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        context = {**_pools_context(request, pool_form=form), "error": error_context(exc)}
+        return render_page(request, "review/expert_pools.html", context, status=exc.status)
+    messages.success(request, f"已建立{pool}。")
+    return redirect(f"{reverse('expert-pools')}#pool-{pool.pk}")
+
+
+@login_required
+@require_POST
+def expert_pool_act(request, pk: int, action: str):
+    """On one pool: add an expert, take one out of the pool (出库) or put them back (在库)."""
+    _require_pool_viewer(request.user)
+    pool = review_selectors.expert_pool_list(user=request.user).filter(pk=pk).first()
+    if pool is None:
+        raise Http404("评审专家库不存在或您无权查看")
+    expert_forms = {}
+    try:
+        if action == "add":
+            form = ExpertForm(request.POST, prefix=f"p{pool.pk}")
+            expert_forms[pool.pk] = form
+            if not form.is_valid():
+                raise DomainError("expert_invalid", f"请完整填写专家信息：{form_problems(form)}")
+            expert = review_services.expert_add(actor=request.user, pool=pool, **form.service_kwargs())
+            note = f"已将{expert.name}加入{pool}。"
+        elif action in ("deactivate", "reactivate"):
+            expert = pool.experts.filter(pk=_int(request.POST.get("expert"))).first()
+            if expert is None:
+                raise DomainError("no_expert", "该专家不在本专家库中")
+            active = action == "reactivate"
+            review_services.expert_set_active(actor=request.user, expert=expert, active=active)
+            note = f"{expert.name}已{'恢复在库' if active else '出库，不再参加抽取'}。"
+        else:
+            raise Http404("未知操作")
+    except DomainError as exc:
+        context = {**_pools_context(request, expert_forms=expert_forms), "error": error_context(exc)}
+        return render_page(request, "review/expert_pools.html", context, status=exc.status)
+    messages.success(request, note)
+    return redirect(f"{reverse('expert-pools')}#pool-{pool.pk}")

@@ -1,0 +1,14 @@
+// Small page helpers (no build step). htmx does the rest.
+document.addEventListener("htmx:xhr:progress", function (evt) {
+  var bar = document.querySelector("#upload-progress > span");
+  if (bar && evt.detail.lengthComputable) {
+    bar.style.width = Math.round((evt.detail.loaded / evt.detail.total) * 100) + "%";
+  }
+});
+document.addEventListener("change", function (evt) {
+  var all = evt.target.closest("[data-select-all]");
+  if (!all) return;
+  document.querySelectorAll("input[name='" + all.dataset.selectAll + "']").forEach(function (box) {
+    box.checked = all.checked;
+  });
+});

@@ -1,0 +1,75 @@
+"""Objection decisions and paper receipt through the pages."""
+
+import pytest
+from django.urls import reverse
+
+from applications import services
+from applications.models import ApplicationEvent, Status
+from publicity import services as pub_services
+from publicity.models import Objection, Publicity
+from tests.conftest import shanghai
+from tests.factories import submit
+from tests.web.test_pages import login
+
+pytestmark = pytest.mark.django_db
+
+
+def _in_unit_publicity(world):
+    app = submit(world.draft())
+    pub_services.publicity_start(kind=Publicity.Kind.UNIT, applications=[app], actor=world.unit_reviewer)
+    app.refresh_from_db()
+    return app
+
+
+def test_objection_decision_needs_a_reason_then_stops_the_case(client, world, in_window):
+    app = _in_unit_publicity(world)
+    objection = pub_services.objection_file(application=app, name="李四", contact="138", content="论文抄袭")
+    login(client, world.unit_reviewer)
+    page = client.get(reverse("case-detail", args=[app.pk])).content.decode()
+    assert "论文抄袭" in page and "登记处理结论" in page
+    response = client.post(reverse("objection-decide", args=[objection.pk]), {"upheld": "1", "reason": ""})
+    assert response.status_code == 400 and "处理异议须写明调查结论" in response.content.decode()
+    objection.refresh_from_db()
+    assert objection.status == Objection.Status.OPEN
+    response = client.post(reverse("objection-decide", args=[objection.pk]), {"upheld": "1", "reason": "经核实属实"})
+    assert response.status_code == 302
+    app.refresh_from_db()
+    assert app.status == Status.REJECTED
+
+
+def test_objection_decision_by_someone_else_is_refused(client, world, in_window):
+    app = _in_unit_publicity(world)
+    objection = pub_services.objection_file(application=app, name="李四", contact="138", content="论文抄袭")
+    login(client, world.dept_reviewer)  # sees the case, does not decide the unit's publicity
+    response = client.post(reverse("objection-decide", args=[objection.pk]), {"upheld": "1", "reason": "属实"})
+    assert response.status_code == 403 and "您无权处理该申报的异议" in response.content.decode()
+    objection.refresh_from_db()
+    assert objection.status == Objection.Status.OPEN
+
+
+def test_paper_receipt_by_number(client, world, in_window):
+    app = _in_unit_publicity(world)
+    in_window.move_to(shanghai(2024, 4, 18, 10, 0))
+    pub_services.timers_sweep()
+    services.application_dept_approve(application=app, actor=world.dept_reviewer)
+    pub_services.publicity_start(kind=Publicity.Kind.COMMITTEE, applications=[app], actor=world.clerk)
+    login(client, world.clerk)
+    response = client.post(reverse("paper-receipt"), {"number": "ZJ0000"}, follow=True)
+    assert "未找到申报编号为「ZJ0000」的申报" in response.content.decode()
+    events = ApplicationEvent.objects.filter(application=app).count()
+    response = client.post(reverse("paper-receipt"), {"number": app.number}, follow=True)
+    assert "已登记申报" in response.content.decode()
+    app.refresh_from_db()
+    assert app.paper_received_at is not None
+    assert ApplicationEvent.objects.filter(application=app).count() == events + 1
+    again = client.post(reverse("paper-receipt"), {"number": app.number}, follow=True)
+    assert "纸质材料已登记" in again.content.decode()
+
+
+def test_timeline_tags_a_deadline_in_an_unknown_year_as_provisional(client, world, in_window):
+    app = submit(world.draft())
+    in_window.move_to(shanghai(2027, 6, 1, 10, 0))  # chinese-calendar does not know 2027
+    services.application_request_correction(application=app, actor=world.unit_reviewer, items=["补充业绩材料"])
+    login(client, app.applicant.user)
+    page = client.get(reverse("case-detail", args=[app.pk])).content.decode()
+    assert "补正期限" in page and 'class="tag provisional"' in page and "补充业绩材料" in page

@@ -1,0 +1,38 @@
+"""Sign-in pages in Chinese (issue 8): login with django-axes lockout, logout, password change."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.http import JsonResponse
+from django.shortcuts import render
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login. When django-axes locks the account out (AXES_FAILURE_LIMIT failures, AXES_COOLOFF_TIME),
+    AxesMiddleware answers with `lockout_response` below instead of this page."""
+
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: 429 in Chinese — the API's error shape under /api/, the lockout page elsewhere."""
+    limit = settings.AXES_FAILURE_LIMIT
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    if request.path.startswith("/api/"):
+        message = f"登录失败已达 {limit} 次，账号已锁定，请 {minutes} 分钟后再试"
+        body = {"code": "account_locked", "message": message, "source": "", "fields": {}}
+        response = JsonResponse(body, status=429, json_dumps_params={"ensure_ascii": False})
+        response["Retry-After"] = str(minutes * 60)
+        return response
+    context = {"failure_limit": limit, "cooloff_minutes": minutes, "title": "账号已锁定"}
+    return render(request, "registration/locked_out.html", context, status=429)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_change_done.html"
