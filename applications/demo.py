@@ -10,8 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from zhicheng.roles import Role
 
@@ -37,6 +39,12 @@ from .models import (
 
 DEMO_PASSWORD = "Zhicheng@2024"
 SUBMIT_AT = dt.datetime(2024, 4, 10, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+# How the counts returned by settings.ZHICHENG["DEMO_EXTENSIONS"] are shown ("cases" adds to the case count).
+EXTENSION_COUNT_LABELS = {
+    "experts": ("评审专家", "名"),
+    "meetings": ("评审会议", "场"),
+    "certificates": ("电子证书", "张"),
+}
 
 
 @dataclass(frozen=True)
@@ -120,7 +128,10 @@ def accounts() -> list[DemoAccount]:
 
 
 @transaction.atomic
-def load_demo() -> dict[str, int]:
+def load_demo(stdout=None) -> dict[str, int]:
+    """Accounts and cases (see the module doc), then each of settings.ZHICHENG["DEMO_EXTENSIONS"] (dotted paths to
+    `callable(stdout=None) -> dict[str, int]`, run in this transaction; apps above this one add their data that
+    way, so this module imports none of them). Returns what was created: accounts, cases and the extensions' counts."""
     dept, unit = _org()
     office = CommitteeOffice.objects.get(name="镇江市职称与执业资格评价服务中心")
     association = CommitteeOffice.objects.get(name="镇江市职工技术协会")
@@ -142,7 +153,21 @@ def load_demo() -> dict[str, int]:
     created = 0
     if not Application.objects.filter(unit=unit).exists():
         created = _demo_cases(unit, users)
-    return {"accounts": len(users), "cases": created}
+    result = {"accounts": len(users), "cases": created}
+    for path in settings.ZHICHENG.get("DEMO_EXTENSIONS", []):
+        for key, count in import_string(path)(stdout=stdout).items():
+            result[key] = result.get(key, 0) + count
+    return result
+
+
+def summary(result: dict[str, int]) -> str:
+    """The command's one line about what `load_demo` created."""
+    parts = [f"账号 {result['accounts']} 个", f"本次新建演示申报 {result['cases']} 件"]
+    for key, count in result.items():
+        if key not in ("accounts", "cases"):
+            label, measure = EXTENSION_COUNT_LABELS.get(key, (key, "项"))
+            parts.append(f"{label} {count} {measure}")
+    return "演示数据就绪：" + "，".join(parts)
 
 
 def _demo_cases(unit: Unit, users: dict) -> int:

@@ -53,6 +53,7 @@ def _upsert(report: LoadReport, label: str, model, lookup: dict, values: dict):
     report.loaded[label] += 1
     if obj is None:
         obj = model.objects.create(**lookup, **values)
+        obj._created_by_load = True  # its relations, set next, are part of the creation, not an update
         report.created[label] += 1
         return obj
     changed = [k for k, v in values.items() if getattr(obj, k) != v]
@@ -68,7 +69,8 @@ def _set_m2m(report: LoadReport, label: str, manager, objs) -> None:
     wanted = {o.pk for o in objs}
     if set(manager.values_list("pk", flat=True)) != wanted:
         manager.set(objs)
-        report.updated[label] += 1
+        if not getattr(manager.instance, "_created_by_load", False):
+            report.updated[label] += 1
 
 
 def _date(value) -> dt.date:
@@ -106,6 +108,26 @@ def load_reference_data() -> LoadReport:
                 _upsert(report, "小专业", Subspecialty, {"specialty": spec, "name": sub}, {"order": k})
 
     cycles = _read("cycles.yaml")
+    for c in cycles.get("initial_cycles", []):
+        # First: the association is also a schedule row's office, where the annex prints its number without area code.
+        office = _upsert(report, "办事机构", CommitteeOffice, {"name": c["association"]}, {"phones": [c["phone"]]})
+        rules_file = RULES_DIR / f"initial_{c['year']}.yaml"
+        rules = _read(rules_file.name, RULES_DIR) if rules_file.exists() else {}
+        initial = _upsert(
+            report,
+            "初定年度",
+            InitialCycle,
+            {"year": c["year"]},
+            {
+                "name": c["name"],
+                "start": _date(c["start"]),
+                "end": _date(c["end"]),
+                "source": c["source"],
+                "office": office,
+                "rules": rules,
+            },
+        )
+        _set_m2m(report, "初定年度", initial.series, list(Series.objects.filter(name__in=c["series"])))
     for c in cycles["review_cycles"]:
         rules_file = RULES_DIR / f"{c['year']}.yaml"
         rules = _read(rules_file.name, RULES_DIR) if rules_file.exists() else {}
@@ -125,25 +147,6 @@ def load_reference_data() -> LoadReport:
             },
         )
         _load_schedule(report, cycle, _read(c["schedule"]))
-    for c in cycles.get("initial_cycles", []):
-        office = _upsert(report, "办事机构", CommitteeOffice, {"name": c["association"]}, {"phones": [c["phone"]]})
-        rules_file = RULES_DIR / f"initial_{c['year']}.yaml"
-        rules = _read(rules_file.name, RULES_DIR) if rules_file.exists() else {}
-        initial = _upsert(
-            report,
-            "初定年度",
-            InitialCycle,
-            {"year": c["year"]},
-            {
-                "name": c["name"],
-                "start": _date(c["start"]),
-                "end": _date(c["end"]),
-                "source": c["source"],
-                "office": office,
-                "rules": rules,
-            },
-        )
-        _set_m2m(report, "初定年度", initial.series, list(Series.objects.filter(name__in=c["series"])))
     return report
 
 

@@ -126,7 +126,7 @@ def test_demo_is_idempotent(reference):
     call_command("load_demo", stdout=out)
     call_command("load_demo", stdout=out)
     text = out.getvalue()
-    assert "本次新建演示申报 9 件" in text and "本次新建演示申报 0 件" in text
+    assert "本次新建演示申报 15 件" in text and "本次新建演示申报 0 件" in text  # 9 + 6 of review.demo
     from applications.models import Application
 
     states = set(Application.objects.values_list("status", flat=True))

@@ -81,7 +81,7 @@ def screenshot(page, name: str, *, readme: bool = False) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
-    if readme:
+    if readme and os.environ.get("ZHICHENG_UPDATE_SCREENSHOTS") == "1":  # refresh the README's copies on request
         README_SHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, README_SHOTS / f"{name}.png")
     return path

@@ -35,3 +35,14 @@ def test_every_role_and_every_demo_case_page_renders(client, demo):
     client.force_login(get_user_model().objects.get(username="zhichengban"))
     for name in ("dashboard", "inbox", "meetings", "calendar", "integrity", "public-publicity"):
         assert client.get(reverse(name)).status_code == 200, name
+
+
+def test_clerk_sees_the_demo_meeting_ready_to_file(client, demo):
+    from review.demo import NEXT_MEETING_TITLE
+    from review.models import Meeting
+
+    client.force_login(get_user_model().objects.get(username="pingwei"))
+    page = client.get(reverse("meetings")).content.decode()
+    assert NEXT_MEETING_TITLE in page
+    meeting = Meeting.objects.get(title=NEXT_MEETING_TITLE)
+    assert client.get(reverse("meeting-detail", args=[meeting.pk])).status_code == 200

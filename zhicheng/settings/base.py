@@ -184,6 +184,8 @@ ZHICHENG = {
     "SMS_BACKEND": os.environ.get("ZHICHENG_SMS_BACKEND", "zhicheng.notify.LogSmsBackend"),
     # Run (on commit) after a year's holiday arrangement is imported: recompute provisional deadlines.
     "CALENDAR_CHANGED_HOOKS": ["publicity.services.publicity_calendar_changed"],
+    # Run by `load_demo` after its own data, in its transaction: demo data of the apps above `applications`.
+    "DEMO_EXTENSIONS": ["review.demo.load_demo_review"],
     # A test-only clock: production settings force it off.
     "TEST_CLOCK_ENABLED": False,
 }

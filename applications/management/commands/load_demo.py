@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from applications.demo import DEMO_PASSWORD, accounts, load_demo
+from applications.demo import DEMO_PASSWORD, accounts, load_demo, summary
 
 
 class Command(BaseCommand):
@@ -11,8 +11,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, accounts_only=False, **options):
         if not options.get("accounts"):
-            result = load_demo()
-            self.stdout.write(f"演示数据就绪：账号 {result['accounts']} 个，本次新建演示申报 {result['cases']} 件")
+            result = load_demo(stdout=self.stdout)
+            self.stdout.write(summary(result))
             return
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for acc in accounts():
