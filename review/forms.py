@@ -35,6 +35,7 @@ class InboxFilterForm(forms.Form):
     status = forms.ChoiceField(label="环节", choices=[("", "全部环节"), *Status.choices], required=False)
     series = forms.ModelChoiceField(label="系列", queryset=Series.objects.all(), required=False, empty_label="全部系列")
     level = forms.ModelChoiceField(label="级别", queryset=Level.objects.all(), required=False, empty_label="全部级别")
+    scope = forms.ChoiceField(label="范围", choices=[("mine", "待我办理"), ("all", "全部可见")], required=False)
 
 
 class PaperReceiptForm(forms.Form):

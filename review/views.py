@@ -99,7 +99,12 @@ def home(request):
 # ---------------------------------------------------------------- inbox
 
 
-def _inbox_queryset(request, form: InboxFilterForm):
+def _mine(roles: set[str]) -> list[str]:
+    """The states in which the user's roles have the next act (the inbox's default view)."""
+    return list(dict.fromkeys(s for role in ROLE_STATES for s in ROLE_STATES[role] if role in roles))
+
+
+def _inbox_queryset(request, form: InboxFilterForm, mine: list[str]):
     qs = selectors.application_list(user=request.user).exclude(status=S.DRAFT)
     base = qs
     if form.is_valid():
@@ -116,32 +121,35 @@ def _inbox_queryset(request, form: InboxFilterForm):
             base = base.filter(level=data["level"])
         if data.get("status"):
             qs = qs.filter(status=data["status"])
+        elif data.get("scope") != "all" and mine and not data.get("q"):  # a search looks at everything visible
+            qs = qs.filter(status__in=mine)
+    elif mine:
+        qs = qs.filter(status__in=mine)
     return base, qs.order_by("-submitted_at", "-id")
 
 
-def _counts(base, roles: set[str], current: str) -> list[dict]:
-    by_state = dict(base.order_by().values_list("status").annotate(n=Count("id")))
-    mine = [s for role in ROLE_STATES for s in ROLE_STATES[role] if role in roles]
+def _counts(by_state: dict, mine: list[str], current: str) -> list[dict]:
     order = list(dict.fromkeys([*mine, *(s for s in S.values if by_state.get(s))]))
     return [{"value": s, "label": S(s).label, "n": by_state.get(s, 0), "on": s == current} for s in order]
 
 
-@login_required
-def inbox(request):
+def _inbox_context(request, form: InboxFilterForm) -> tuple[dict, object]:
+    """The inbox page's context and its (filtered) queryset; by default only the states where the user acts next."""
     roles = _roles(request.user)
-    if not roles - {Role.APPLICANT}:
-        raise Http404("您没有审核权限")
-    form = InboxFilterForm(request.GET or None)
-    base, qs = _inbox_queryset(request, form)
-    if request.GET.get("export") == "xlsx":
-        return _export_cases(qs, "待办申报")
+    mine = _mine(roles)
+    base, qs = _inbox_queryset(request, form, mine)
     current = form.cleaned_data.get("status", "") if form.is_valid() else ""
-    total = base.count()
+    data = form.cleaned_data if form.is_valid() else {}
+    scope = "all" if data.get("scope") == "all" or data.get("q") or not mine else "mine"
+    by_state = dict(base.order_by().values_list("status").annotate(n=Count("id")))
     context = {
         "title": "待办申报",
         "form": form,
-        "counts": _counts(base, roles, current),
-        "total": total,
+        "counts": _counts(by_state, mine, current),
+        "total": sum(by_state.values()),
+        "has_mine": bool(mine),
+        "mine_total": sum(by_state.get(s, 0) for s in mine),
+        "scope": "" if current else scope,
         "rows": _rows(qs[:200]),
         "shown": min(qs.count(), 200),
         "query": request.GET.urlencode(),
@@ -150,6 +158,17 @@ def inbox(request):
         "paper_form": PaperReceiptForm() if Role.COMMITTEE_CLERK in roles else None,
         "objections": _open_objections(request.user),
     }
+    return context, qs
+
+
+@login_required
+def inbox(request):
+    if not _roles(request.user) - {Role.APPLICANT}:
+        raise Http404("您没有审核权限")
+    form = InboxFilterForm(request.GET or None)
+    context, qs = _inbox_context(request, form)
+    if request.GET.get("export") == "xlsx":
+        return _export_cases(qs, "待办申报")
     if request.htmx and request.htmx.target == "inbox-table":
         return render_page(request, "review/_inbox_table.html", context)
     return render_page(request, "review/inbox.html", context)
@@ -220,12 +239,8 @@ def inbox_batch(request):
         except DomainError as exc:
             failed.append(exc)
     if failed and not done:  # nothing changed: the refusal is the page itself, with its status
-        form = InboxFilterForm(None)
-        base, qs = _inbox_queryset(request, form)
-        context = {"title": "待办申报", "form": form, "counts": _counts(base, _roles(request.user), ""),
-                   "total": base.count(), "rows": _rows(qs[:200]), "shown": min(qs.count(), 200),
-                   "error": error_context(failed[0]), "can_publicity": Role.COMMITTEE_CLERK in _roles(request.user),
-                   "objections": _open_objections(request.user)}  # fmt: skip
+        context, _ = _inbox_context(request, InboxFilterForm(None))
+        context["error"] = error_context(failed[0])
         for exc in failed[1:]:
             show_error(request, exc)
         return render_page(request, "review/inbox.html", context, status=failed[0].status)

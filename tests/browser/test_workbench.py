@@ -140,7 +140,7 @@ def test_forbidden_action_shows_chinese_message_and_changes_nothing(world, new_p
     with_password(world.dept_reviewer)
     page = new_page()
     sign_in(page, world.dept_reviewer.username, PASSWORD)
-    page.goto("/inbox/")
+    page.goto("/inbox/?scope=all")  # the default view lists only what the user acts on
     page.get_by_label(f"选择 {app.number}").check()
     page.get_by_role("button", name=re.compile("批量审核通过")).click()
     expect(page.locator("#page-error")).to_contain_text("您无权对该申报办理")

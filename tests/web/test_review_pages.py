@@ -73,3 +73,19 @@ def test_timeline_tags_a_deadline_in_an_unknown_year_as_provisional(client, worl
     login(client, app.applicant.user)
     page = client.get(reverse("case-detail", args=[app.pk])).content.decode()
     assert "补正期限" in page and 'class="tag provisional"' in page and "补充业绩材料" in page
+
+
+def test_inbox_lists_what_the_user_acts_on_first_and_everything_on_request(client, world, in_window):
+    waiting_for_unit = submit(world.draft())  # 单位审核: the unit's act
+    in_publicity = _in_unit_publicity(world)  # 评前公示: the unit's
+    login(client, world.dept_reviewer)  # sees both cases of its units, acts on neither yet
+    page = client.get(reverse("inbox")).content.decode()
+    assert "待我办理 <b>0</b>" in page and "全部可见 <b>2</b>" in page
+    assert waiting_for_unit.number not in page and in_publicity.number not in page
+    page = client.get(reverse("inbox"), {"scope": "all"}).content.decode()
+    assert waiting_for_unit.number in page and in_publicity.number in page
+    page = client.get(reverse("inbox"), {"q": waiting_for_unit.number}).content.decode()  # a search: all visible
+    assert waiting_for_unit.number in page and in_publicity.number not in page
+    login(client, world.unit_reviewer)
+    page = client.get(reverse("inbox")).content.decode()
+    assert "待我办理 <b>2</b>" in page and waiting_for_unit.number in page and in_publicity.number in page
