@@ -32,7 +32,7 @@ from applications.models import (
     Status,
     Unit,
 )
-from applications.models.case import PUBLICITY_STATES
+from applications.models.case import PUBLICITY_STATES, publicity_over_q
 from zhicheng import workdays
 from zhicheng.errors import DomainError, TransitionConflict
 from zhicheng.models import Notification
@@ -253,11 +253,7 @@ def _due_cases(pub: Publicity, state: str, now: dt.datetime):
         publicity_entries__publicity=pub,
         publicity_entries__left_at__isnull=True,
         status=state,
-        held_until__isnull=False,
-        held_until__lte=now,
-        held_provisional=False,
-        open_objections=0,
-    )
+    ).filter(publicity_over_q(now))
     if state == S.COMMITTEE_PUBLICITY:
         qs = qs.filter(paper_received_at__isnull=False)
     return qs.order_by("pk")
@@ -690,9 +686,7 @@ def timers_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
         Application.objects.filter(
             Q(status__in=[S.UNIT_PUBLICITY, S.RESULT_PUBLICITY])
             | Q(status=S.COMMITTEE_PUBLICITY, paper_received_at__isnull=False),
-            held_until__lte=now,
-            held_provisional=False,
-            open_objections=0,
+            publicity_over_q(now),
         )
         .exclude(Exists(PublicityEntry.objects.filter(application=OuterRef("pk"), left_at__isnull=True)))
         .order_by("pk")

@@ -222,6 +222,11 @@ def _publicity_over(instance: Application) -> bool:
     )
 
 
+def publicity_over_q(now: dt.datetime) -> models.Q:
+    """`_publicity_over` as a filter, for the set-based close: the same three conditions, checked in SQL."""
+    return models.Q(held_until__isnull=False, held_until__lte=now, held_provisional=False, open_objections=0)
+
+
 def _paper_in(instance: Application) -> bool:
     return instance.paper_received_at is not None
 
