@@ -274,7 +274,7 @@ class EventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_actor(self, ev) -> str:
-        return ev.actor.display_name if ev.actor_id else "系统"
+        return ev.actor_name or (ev.actor.display_name if ev.actor_id else "系统")
 
 
 class DeadlineSerializer(serializers.ModelSerializer):

@@ -111,6 +111,7 @@ def _record(
     event = ApplicationEvent.objects.create(
         application=app,
         actor=actor,
+        actor_name=actor.display_name if actor else "系统",
         actor_role=role,
         action=action,
         from_status=from_status,

@@ -307,8 +307,10 @@ def _close_statement(pub: Publicity, state: str, now: dt.datetime, chunk: int) -
         RETURNING e.id
     ), events AS (
         INSERT INTO {t["event"]}
-            (application_id, actor_id, actor_role, action, from_status, to_status, reason, rule, data, created_at)
-        SELECT m.id, NULL, %(system)s, %(action)s, %(src)s, %(dst)s, %(reason)s, %(rule)s, %(data)s::jsonb, %(at)s
+            (application_id, actor_id, actor_name, actor_role, action, from_status, to_status, reason, rule, data,
+             created_at, prev_hash, row_hash)
+        SELECT m.id, NULL, '系统', %(system)s, %(action)s, %(src)s, %(dst)s, %(reason)s, %(rule)s, %(data)s::jsonb,
+               %(at)s, '', ''
           FROM moved m
         RETURNING id
     ), notes AS (

@@ -175,6 +175,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "zhicheng@localhost")
 # Domain knobs (configurable data, README「配置」).
 ZHICHENG = {
     "MATERIAL_MAX_BYTES": int(os.environ.get("ZHICHENG_MATERIAL_MAX_BYTES", str(20 * 1024 * 1024))),
+    # What one upload may cost to check (issue 16): pages, PDF objects, inflated stream bytes, seconds of parsing.
+    "MATERIAL_MAX_PAGES": int(os.environ.get("ZHICHENG_MATERIAL_MAX_PAGES", "500")),
+    "MATERIAL_MAX_OBJECTS": int(os.environ.get("ZHICHENG_MATERIAL_MAX_OBJECTS", "100000")),
+    "MATERIAL_MAX_INFLATED_BYTES": int(os.environ.get("ZHICHENG_MATERIAL_MAX_INFLATED_BYTES", str(256 * 1024 * 1024))),
+    "MATERIAL_MAX_INFLATE_RATIO": int(os.environ.get("ZHICHENG_MATERIAL_MAX_INFLATE_RATIO", "100")),
+    "MATERIAL_PARSE_SECONDS": float(os.environ.get("ZHICHENG_MATERIAL_PARSE_SECONDS", "5")),
     "CORRECTION_WORKING_DAYS": int(os.environ.get("ZHICHENG_CORRECTION_WORKING_DAYS", "10")),
     "REMINDER_WORKING_DAYS": int(os.environ.get("ZHICHENG_REMINDER_WORKING_DAYS", "2")),
     "RESULT_PUBLICITY_WORKING_DAYS": int(os.environ.get("ZHICHENG_RESULT_PUBLICITY_WORKING_DAYS", "5")),
