@@ -25,7 +25,7 @@ from applications import permissions as perms
 from applications import selectors
 from applications.apis import act_schema, parsed
 from applications.models import Application
-from zhicheng.api import ObjectionThrottle, PublicReadThrottle, VisibleFirst
+from zhicheng.api import ObjectionThrottle, PublicReadThrottle, VerifyThrottle, VisibleFirst
 from zhicheng.errors import DomainError, NotFound
 from zhicheng.roles import Role
 
@@ -359,7 +359,7 @@ class PublicObjectionView(APIView):
 class CertificateVerifyView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [PublicReadThrottle]
+    throttle_classes = [PublicReadThrottle, VerifyThrottle]
 
     @extend_schema(
         parameters=[

@@ -34,3 +34,13 @@ class TransitionConflict(DomainError):
     """Wrong state for the act, or lost to a concurrent act."""
 
     status = 409
+
+
+class TooManyRequests(DomainError):
+    """A rate limit (issue 16): answered 429 with Retry-After where the caller knows the wait."""
+
+    status = 429
+
+    def __init__(self, code: str, message: str, *, wait: int = 0, **kwargs):
+        super().__init__(code, message, **kwargs)
+        self.wait = wait

@@ -60,6 +60,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "zhicheng.views.lockout_response"  # Chinese page, or the API error shape under /api/
+AXES_CLIENT_IP_CALLABLE = "zhicheng.throttle.axes_client_ip"  # the trusted-proxy rule of our throttles
+
+# The shared cache holds the rate-limit counters of every process (issue 16): Redis when CACHE_URL is set (production
+# requires it), otherwise a file cache under var/ that the demo's web server and worker share.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
+    )
+}
 
 ROOT_URLCONF = "zhicheng.urls"
 WSGI_APPLICATION = "zhicheng.wsgi.application"
@@ -112,7 +124,7 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 REST_FRAMEWORK = {
     # Token first: an anonymous call is told 401 with `WWW-Authenticate: Token`; pages use the session (with CSRF).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "zhicheng.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -125,6 +137,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "objection": os.environ.get("ZHICHENG_OBJECTION_RATE", "10/hour"),
         "public": os.environ.get("ZHICHENG_PUBLIC_API_RATE", "120/min"),
+        # Issue 16: certificate checks (page and API) and failed sign-ins per client address (beside axes' per user).
+        "verify": os.environ.get("ZHICHENG_VERIFY_RATE", "30/hour"),
+        "login_ip": os.environ.get("ZHICHENG_LOGIN_IP_FAILURE_RATE", "20/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -192,6 +207,14 @@ ZHICHENG = {
     "CALENDAR_CHANGED_HOOKS": ["publicity.services.publicity_calendar_changed"],
     # Run by `load_demo` after its own data, in its transaction: demo data of the apps above `applications`.
     "DEMO_EXTENSIONS": ["review.demo.load_demo_review"],
+    # Issue 16: how many reverse proxies append to X-Forwarded-For in front of the app (0: none, trust the socket).
+    "TRUSTED_PROXIES": int(os.environ.get("ZHICHENG_TRUSTED_PROXIES", "0")),
+    # API tokens expire this many hours after they were issued (and on every password change).
+    "API_TOKEN_TTL_HOURS": int(os.environ.get("ZHICHENG_API_TOKEN_TTL_HOURS", "12")),
+    # Objections from the public (seed 000 五(一)): per case per day, per contact per day (and one open per contact
+    # and case).
+    "OBJECTIONS_PER_CASE_PER_DAY": int(os.environ.get("ZHICHENG_OBJECTIONS_PER_CASE_PER_DAY", "10")),
+    "OBJECTIONS_PER_CONTACT_PER_DAY": int(os.environ.get("ZHICHENG_OBJECTIONS_PER_CONTACT_PER_DAY", "3")),
     # A test-only clock: production settings force it off.
     "TEST_CLOCK_ENABLED": False,
 }

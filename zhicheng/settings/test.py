@@ -16,3 +16,12 @@ ALLOWED_HOSTS = ["*"]
 MIDDLEWARE = [MIDDLEWARE[0], "zhicheng.testclock.TestClockMiddleware", *MIDDLEWARE[1:]]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "zhicheng.db.postgresql_test"  # flush lifts the audit TRUNCATE refusal
+# Throttle counters per test process (tests clear them); the cross-process test points its processes at Redis.
+_cache_url = os.environ.get("ZHICHENG_TEST_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
