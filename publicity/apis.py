@@ -364,7 +364,7 @@ class CertificateVerifyView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("number", str, required=True, description="证书编号"),
-            OpenApiParameter("name", str, description="持证人姓名（可选）"),
+            OpenApiParameter("name", str, required=True, description="持证人姓名"),
         ],
         responses=s.CertificatePublicSerializer,
         auth=[],
@@ -373,8 +373,9 @@ class CertificateVerifyView(APIView):
     def get(self, request):
         number = str(request.query_params.get("number", ""))[:40]
         name = str(request.query_params.get("name", ""))[:50]
-        if not number.strip():
-            raise DomainError("invalid", "请填写证书编号", fields={"number": ["请填写证书编号"]})
+        if not number.strip() or not name.strip():  # both, always: a number alone never names its holder
+            message = "请填写证书编号和持证人姓名"
+            raise DomainError("invalid", message, fields={"number": [message], "name": [message]})
         return Response(s.CertificatePublicSerializer(certificates.certificate_verify(number=number, name=name)).data)
 
 

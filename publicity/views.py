@@ -75,7 +75,7 @@ def certificate_verify(request):
     """Anyone checks a certificate by its number and the holder's name: 有效 or 已撤销, and only what it prints."""
     form = CertificateVerifyForm(request.GET or None)
     context = {"title": "证书核验", "form": form}
-    if form.is_valid() and form.cleaned_data.get("number"):
+    if form.is_valid() and (form.cleaned_data.get("number") or form.cleaned_data.get("name")):
         data = form.cleaned_data
         try:
             throttle.check("verify", request)

@@ -38,3 +38,39 @@ def test_reviewer_fetches_materials_once_the_case_is_submitted(client, world, in
     login(client, world.unit_reviewer)
     response = client.get(reverse("material-download", args=[material.pk]))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+
+
+def _certificate(world):
+    from publicity import certificates as certs
+    from tests.publicity.test_certificates import initial_case
+
+    app = initial_case(world, name="张晓明")
+    certs.initial_approve(application=app, actor=world.association_clerk, document_number="镇技协〔2024〕22号")
+    app.refresh_from_db()
+    return app.certificate
+
+
+def test_verification_page_needs_number_and_name_and_every_miss_reads_the_same(client, world, in_window):
+    cert = _certificate(world)
+    url = reverse("certificate-verify")
+    found = client.get(url, {"number": cert.number, "name": "张晓明"})
+    assert found.status_code == 200 and "证书有效" in found.content.decode()
+    misses = [
+        client.get(url, {"number": cert.number}),
+        client.get(url, {"number": cert.number, "name": "李四"}),
+        client.get(url, {"number": "321120242999999", "name": "张晓明"}),
+        client.get(url, {"name": "张晓明"}),
+    ]
+    assert {r.status_code for r in misses} == {404}
+    for r in misses:
+        page = r.content.decode()
+        assert "未查到与该证书编号（及姓名）相符的电子职称证书" in page
+        assert "证书有效" not in page and cert.document_number not in page and cert.series not in page
+
+
+def test_verification_page_is_throttled(client, world, in_window, settings):
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "verify": "3/hour"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    url = reverse("certificate-verify")
+    codes = [client.get(url, {"number": f"32112024200000{i}", "name": "某"}).status_code for i in range(4)]
+    assert codes == [404, 404, 404, 429]
