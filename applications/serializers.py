@@ -26,6 +26,7 @@ from .models import (
     Route,
     Series,
     Specialty,
+    Status,
     Subspecialty,
     Unit,
 )
@@ -267,6 +268,8 @@ class MaterialUploadSerializer(serializers.Serializer):
 
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
+    # The first event of a case comes from no state: "" is part of the enum (issue 16: it broke the schema).
+    from_status = serializers.ChoiceField(choices=[("", "（新建）"), *Status.choices], read_only=True)
 
     class Meta:
         model = ApplicationEvent
@@ -395,7 +398,15 @@ class CalendarDaySerializer(serializers.Serializer):
     label = serializers.CharField()
 
 
+class RequiredBooleanField(serializers.BooleanField):
+    """A boolean that must be sent: DRF otherwise reads a form field left out of a multipart body as false
+    (issue 16: a body without `is_workday` created a holiday)."""
+
+    default_empty_html = serializers.empty
+
+
 class CalendarOverrideSerializer(serializers.ModelSerializer):
+    is_workday = RequiredBooleanField(help_text="true：调休上班日；false：放假日")
     name = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
     source = serializers.CharField(max_length=200, help_text="依据文件，如 国办发明电〔2024〕7号")
 

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "django_htmx",
     "axes",
+    "csp",
     "zhicheng",
     "applications",
     "publicity",
@@ -38,6 +39,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Issue 16: every error under /api/ in the one JSON shape, whoever produced it (Django, a proxy rule, a 500).
+    "zhicheng.middleware.ApiErrorShapeMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -71,6 +75,24 @@ CACHES = {
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
     )
+}
+
+# Content-Security-Policy (django-csp): scripts only from our own static files (no inline script anywhere: the
+# templates have none, Swagger UI is served in its split, file-based form); inline style attributes are allowed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
 }
 
 ROOT_URLCONF = "zhicheng.urls"
@@ -215,6 +237,8 @@ ZHICHENG = {
     # and case).
     "OBJECTIONS_PER_CASE_PER_DAY": int(os.environ.get("ZHICHENG_OBJECTIONS_PER_CASE_PER_DAY", "10")),
     "OBJECTIONS_PER_CONTACT_PER_DAY": int(os.environ.get("ZHICHENG_OBJECTIONS_PER_CONTACT_PER_DAY", "3")),
+    # The OpenAPI schema and Swagger UI: public here, behind sign-in in production (issue 16).
+    "API_DOCS_REQUIRE_LOGIN": os.environ.get("ZHICHENG_API_DOCS_REQUIRE_LOGIN", "0") == "1",
     # A test-only clock: production settings force it off.
     "TEST_CLOCK_ENABLED": False,
 }
@@ -222,6 +246,14 @@ ZHICHENG = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Issue 16: every handler masks 身份证号 and mobile numbers and drops `q=` from logged URLs.
+    "filters": {"personal_data": {"()": "zhicheng.logfilters.MaskPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # runserver's and gunicorn's request lines go through the same masking handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
