@@ -117,15 +117,16 @@ def _active_rule(top: DictionaryObject) -> str | None:
     return None
 
 
-def _inflated_size(raw: bytes, allowed: int) -> int | None:
-    """Bytes a Flate stream inflates to, counted 1 MB at a time and thrown away; None beyond `allowed`."""
+def _inflated_size(raw: bytes, allowed: int, ratio: int) -> int | None:
+    """Bytes a Flate stream inflates to, counted 1 MB at a time and thrown away; None beyond `allowed`, or as soon
+    as more than 16 MB came out at over `ratio` times the input consumed so far (a bomb is found early)."""
     inflater, size, rest = zlib.decompressobj(), 0, raw
     try:
         while rest:
             size += len(inflater.decompress(rest, 1 << 20))
-            if size > allowed:
-                return None
             rest = inflater.unconsumed_tail
+            if size > allowed or (size > 16 << 20 and size > ratio * (len(raw) - len(rest))):
+                return None
     except zlib.error:
         pass  # a damaged image stream is the viewer's concern; a damaged structure fails the parse
     return size
@@ -167,7 +168,7 @@ def _analyse(data: bytes, limits: dict) -> dict:
             if first == "/FlateDecode":
                 # One stream may inflate up to `ratio` times its size (16 MB at least): bombs go ~1000:1.
                 allowed = min(limits["inflated"] - inflated, max(16 << 20, limits["ratio"] * len(raw)))
-                size = _inflated_size(raw, allowed)
+                size = _inflated_size(raw, allowed, limits["ratio"])
                 if size is None:
                     return {"error": "inflated"}
                 inflated += size
