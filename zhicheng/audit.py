@@ -133,11 +133,12 @@ def backfill_sql(c: AuditChain) -> str:
 DO $do$
 DECLARE r record; prev text := ''; cur_chain bigint; h text;
 BEGIN
+  -- rows from before the chain: their own time is the best record of when they were written
+  UPDATE {c.table} SET recorded_at = created_at WHERE recorded_at IS NULL;
   FOR r IN SELECT e AS row, e.id AS id, {chain_expr} AS zc_chain FROM {c.table} e ORDER BY 3, 2 LOOP
     IF cur_chain IS DISTINCT FROM r.zc_chain THEN prev := ''; cur_chain := r.zc_chain; END IF;
     h := {c.table}_row_hash(prev, r.row);
-    UPDATE {c.table} SET prev_hash = prev, row_hash = h, recorded_at = coalesce(recorded_at, clock_timestamp())
-     WHERE id = r.id;
+    UPDATE {c.table} SET prev_hash = prev, row_hash = h WHERE id = r.id;
     prev := h;
   END LOOP;
 END
@@ -218,3 +219,37 @@ def app_role_grants_sql(role: str, *, database: str, schema: str = "public") -> 
     if audited:
         sql.append(f'REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {audited} FROM "{role}"')
     return sql
+
+
+def install_operation(c: AuditChain, *, backfill: bool = True, suspend_triggers: tuple[str, ...] = (), before=()):
+    """The migration operation that makes `c.table` an audit trail (PostgreSQL only; a no-op on SQLite):
+
+        operations = [..., audit.install_operation(audit.AuditChain(table="review_meetingevent",
+                      fields=(...), chain="meeting_id", parent="review_meeting"))]
+
+    Freeze the AuditChain in the migration (do not import it from models). `backfill` chains rows that already
+    exist; `suspend_triggers` names triggers (e.g. pgtrigger's) that would refuse the backfill's UPDATE; `before`
+    is SQL run first (e.g. filling a new snapshot column)."""
+    from django.db import migrations
+
+    def forward(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        # Deferred foreign-key checks queued by the backfill would forbid the ALTER TABLEs that follow it.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE", None)
+        schema_editor.execute(hash_function_sql(c), None)
+        for name in suspend_triggers:
+            schema_editor.execute(f"ALTER TABLE {c.table} DISABLE TRIGGER {name}", None)
+        for sql in before:
+            schema_editor.execute(sql, None)
+        if backfill:
+            schema_editor.execute(backfill_sql(c), None)
+        for name in suspend_triggers:
+            schema_editor.execute(f"ALTER TABLE {c.table} ENABLE TRIGGER {name}", None)
+        schema_editor.execute(append_only_sql(c)[0], None)
+
+    def reverse(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(append_only_sql(c)[1], None)
+
+    return migrations.RunPython(forward, reverse)

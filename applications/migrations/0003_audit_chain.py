@@ -25,28 +25,12 @@ CHAIN = audit.AuditChain(
     chain="application_id",
     parent="applications_application",
 )
-PGTRIGGER_UPDATE = "pgtrigger_event_append_only_update_d1d68"
-
-
-def install(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return  # SQLite (demo, quick tests): the model refuses edits; the database guarantees need PostgreSQL
-    t = CHAIN.table
-    schema_editor.execute(audit.hash_function_sql(CHAIN), None)
-    schema_editor.execute(f"ALTER TABLE {t} DISABLE TRIGGER {PGTRIGGER_UPDATE}")
-    # Events written before this migration: the actor's present name is the best record of who they were.
-    schema_editor.execute(
-        f"UPDATE {t} e SET actor_name = COALESCE(NULLIF(u.last_name || u.first_name, ''), u.username) "
-        f"FROM zhicheng_user u WHERE u.id = e.actor_id"
-    )
-    schema_editor.execute(audit.backfill_sql(CHAIN), None)
-    schema_editor.execute(f"ALTER TABLE {t} ENABLE TRIGGER {PGTRIGGER_UPDATE}")
-    schema_editor.execute(audit.append_only_sql(CHAIN)[0], None)
-
-
-def uninstall(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(audit.append_only_sql(CHAIN)[1], None)
+# Events written before this migration: the actor's present name is the best record of who they were.
+FILL_ACTOR_NAMES = (
+    "UPDATE applications_applicationevent e SET actor_name = COALESCE(NULLIF(u.last_name || u.first_name, ''), u.username) "
+    "FROM zhicheng_user u WHERE u.id = e.actor_id",
+    "UPDATE applications_applicationevent SET actor_name = '系统' WHERE actor_id IS NULL",
+)
 
 
 class Migration(migrations.Migration):
@@ -75,5 +59,7 @@ class Migration(migrations.Migration):
             name="row_hash",
             field=models.CharField(blank=True, editable=False, max_length=64, verbose_name="本条哈希"),
         ),
-        migrations.RunPython(install, uninstall),
+        audit.install_operation(
+            CHAIN, suspend_triggers=("pgtrigger_event_append_only_update_d1d68",), before=FILL_ACTOR_NAMES
+        ),
     ]
