@@ -366,7 +366,8 @@ def application_submit_view(request, pk: int):
 def application_resubmit_view(request, pk: int):
     app = _own_case(request, pk)
     try:
-        services.application_resubmit(application=app, actor=request.user)
+        answers = {k.removeprefix("answer_"): v for k, v in request.POST.items() if k.startswith("answer_")}
+        services.application_resubmit(application=app, actor=request.user, answers=answers)
     except DomainError as exc:
         return render_case(request, app, error=exc)
     messages.success(request, "补正材料已重新提交。")

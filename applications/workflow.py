@@ -327,7 +327,7 @@ _ACTS = (
     Act("request_correction", "退回补正", CORRECTABLE, (S.CORRECTION,), STATE_REVIEWER, rule=f"{SEED_000} 五(二)",
         fields=("correction_from", "correction_items"), graph_label="退回补正"),
     Act("resubmit", "补正完毕，重新提交", (S.CORRECTION,), CORRECTABLE, (Role.APPLICANT,), rule=f"{SEED_000} 五(二)",
-        fields=("correction_from",), graph_label="补正后提交"),
+        fields=("correction_from", "correction_answers"), graph_label="补正后提交"),
     Act("abandon_correction", "逾期未补正，视为放弃申报", (S.CORRECTION,), (S.ABANDONED,), SYSTEM,
         rule=f"{SEED_000} 五(二)", surface=Surface.SYSTEM, graph_label="逾期未补正"),
     Act("abandon_paper", "逾期未报送纸质材料，视为放弃申报", (S.COMMITTEE_PUBLICITY,), (S.ABANDONED,), SYSTEM,
