@@ -35,7 +35,7 @@ FILL_ACTOR_NAMES = (
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0002_initial"),
+        ("applications", "0005_correction_once"),
     ]
 
     operations = [
