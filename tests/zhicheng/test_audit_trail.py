@@ -13,7 +13,7 @@ from django.db.utils import DatabaseError
 
 from applications import services
 from applications.models import ApplicationEvent
-from tests.factories import submit
+from tests.factories import answers, submit
 from zhicheng import audit
 
 pytestmark = pytest.mark.postgres
@@ -168,7 +168,7 @@ def test_set_based_close_events_are_chained(world, in_window):
 def test_audit_verify_reports_the_first_broken_link(world, in_window, tamper):
     app = submit(world.draft())
     services.application_request_correction(application=app, actor=world.unit_reviewer, items=["缺少学历证书"])
-    services.application_resubmit(application=app, actor=app.applicant.user)
+    services.application_resubmit(application=app, actor=app.applicant.user, answers=answers(app))
     first, second, third, fourth = app.events.order_by("id")[:4]
     if tamper == "edit":
         _as_owner_without_triggers(f"UPDATE {TABLE} SET reason = '改过' WHERE id = %s", [second.pk])

@@ -185,6 +185,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "review.models.Meeting.Status",
         "FilingStatusEnum": "review.models.MeetingFiling.Status",
         "PublicityEntryOutcomeEnum": "publicity.models.PublicityEntry.Outcome",
+        "RoleEnum": "zhicheng.roles.Role",  # memberships' role and events' actor_role: one enum
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
