@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from zhicheng.logfilters import MaskPersonalData, mask
+from zhicheng.logfilters import MaskingFormatter, mask
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -89,7 +89,7 @@ def test_production_refuses_to_start_without_real_mail_and_sms(monkeypatch, over
 def _through_console(message: str, *args) -> str:
     record = logging.LogRecord("zhicheng.notify", logging.INFO, __file__, 1, message, args, None)
     handler = logging.StreamHandler(io.StringIO())
-    handler.addFilter(MaskPersonalData())
+    handler.setFormatter(MaskingFormatter())
     handler.handle(record)
     return handler.stream.getvalue()
 
@@ -111,11 +111,11 @@ def test_log_filter_masks_id_numbers_phones_and_search_terms():
 def test_every_configured_handler_masks(caplog):
     from django.conf import settings
 
-    assert settings.LOGGING["handlers"]["console"]["filters"] == ["personal_data"]
+    assert settings.LOGGING["handlers"]["console"]["formatter"] == "masked"
     for name in ("django.server", "gunicorn.access"):
         assert settings.LOGGING["loggers"][name]["handlers"] == ["console"]
-    root = [h for h in logging.getLogger().handlers if any(isinstance(f, MaskPersonalData) for f in h.filters)]
-    assert root, "the root console handler carries the filter"
+    root = [h for h in logging.getLogger().handlers if isinstance(h.formatter, MaskingFormatter)]
+    assert root, "the root console handler masks"
     stream = io.StringIO()
     old = root[0].setStream(stream)
     try:

@@ -248,8 +248,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Issue 16: every handler masks 身份证号 and mobile numbers and drops `q=` from logged URLs.
-    "filters": {"personal_data": {"()": "zhicheng.logfilters.MaskPersonalData"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
+    "formatters": {"masked": {"()": "zhicheng.logfilters.MaskingFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "masked"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # runserver's and gunicorn's request lines go through the same masking handler.
