@@ -396,6 +396,17 @@ def roles_for(act: Act, app) -> tuple[Role, ...]:
     return roles
 
 
+# The main line of each route, in order (the 办件进度 stepper); side paths (补正, 退回, 撤回 …) leave it.
+MAIN_LINE = {
+    Route.REVIEW: (S.DRAFT, S.UNIT_REVIEW, S.UNIT_PUBLICITY, S.DEPT_RECHECK, S.COMMITTEE_REVIEW, S.COMMITTEE_PUBLICITY,
+                   S.AWAITING_MEETING, S.IN_MEETING, S.PASSED, S.RESULT_PUBLICITY, S.AWAITING_PUBLICATION,
+                   S.PUBLISHED, S.CERTIFIED),
+    Route.INITIAL: (S.DRAFT, S.ASSOCIATION_REVIEW, S.MUNICIPAL_APPROVAL, S.APPROVED, S.CERTIFIED),
+}  # fmt: skip
+# The least a main-line step lasts, in working days (seed 000 五(一)(三), 六(二): 公示不少于5个工作日).
+MIN_WORKING_DAYS = {S.UNIT_PUBLICITY: 5, S.COMMITTEE_PUBLICITY: 5, S.RESULT_PUBLICITY: 5}
+
+
 # ---------------------------------------------------------------- derived facts (read these, never restate them)
 
 TERMINAL = tuple(s for s in Status.values if not any(s in a.sources for a in _ACTS))

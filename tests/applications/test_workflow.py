@@ -398,3 +398,19 @@ def test_resubmission_answers_every_item(world):
         assert app.status == S.UNIT_REVIEW
         assert [a["answer"] for a in app.correction_answers] == ["", "已更正申报表第3页"]
         assert app.correction_answers[0]["material_id"] is not None
+
+
+def test_private_acts_are_reached_only_through_their_wrappers():
+    """Acts with side effects of their own (the document and certificate of a publication or approval, the
+    certificate and objections of a revocation) are run only by the service that wraps them — no view or API
+    calls the bare service (issue 12: the shadowed API actions are gone)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    bare = {f"application_{n}" for n, a in ACTS.items() if a.private and not n.startswith("objection")}
+    bare = {b.replace("application_revoke", "application_revoke(") for b in bare}
+    for path in Path(settings.BASE_DIR).glob("*/*.py"):
+        if path.name in ("views.py", "apis.py", "admin.py", "tasks.py"):
+            text = path.read_text(encoding="utf-8")
+            assert not [b for b in bare if b in text], path
