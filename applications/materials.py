@@ -65,8 +65,8 @@ def material_upload(*, application: Application, actor, kind: str, name: str, da
         raise DomainError("bad_kind", "材料类别不正确", fields={"kind": ["材料类别不正确"]})
     with transaction.atomic():
         app = Application.objects.select_for_update(of=("self",)).select_related("applicant").get(pk=application.pk)
-        if not perms.is_applicant_of(actor, app):
-            raise PermissionDenied("forbidden", "只有申报人本人可以上传材料")
+        if not perms.can_fill_draft(actor, app):
+            raise PermissionDenied("forbidden", "只有申报人本人或其单位人事经办人可以上传材料")
         if app.status not in EDITABLE:
             raise TransitionConflict("wrong_state", f"申报处于「{app.get_status_display()}」环节，不能上传材料")
         pages = inspect_pdf(data)
@@ -95,7 +95,7 @@ def material_delete(*, material: Material, actor) -> None:
             .select_related("applicant")
             .get(pk=material.application_id)
         )
-        if not perms.is_applicant_of(actor, app):
+        if not perms.can_fill_draft(actor, app):
             raise PermissionDenied("forbidden", "只有申报人本人可以删除材料")
         if app.status not in EDITABLE:
             raise TransitionConflict("wrong_state", f"申报处于「{app.get_status_display()}」环节，不能删除材料")

@@ -187,7 +187,9 @@ def precheck(app: Application) -> dict:
     committee = result.committee
     return {
         "failures": [{"message": f.message, "source": f.source} for f in result.failures],
-        "passed": [{"message": p.title, "source": p.source} for p in result.passed],
+        "passed": [
+            {"message": f"{p.title}：{p.detail}" if p.detail else p.title, "source": p.source} for p in result.passed
+        ],
         "missing_materials": missing_materials(app),
         "committee": f"{committee.label}（{committee.area}）" if committee else "",
         "office": result.office_name,
