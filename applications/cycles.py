@@ -56,6 +56,7 @@ def demo_cycles_ensure(*, today: dt.date, actor=None) -> tuple[ReviewCycle | Non
             windows = list(line.windows.all())
             regions, levels, series = list(line.regions.all()), list(line.levels.all()), list(line.series.all())
             line.pk = None
+            line._prefetched_objects_cache = {}  # else set() below would compare against the base line's rows
             line.cycle = cycle
             line.save()
             line.regions.set(regions)

@@ -383,7 +383,7 @@ def _seniority(case: _Case):
         best = min(usable, key=lambda e: years_needed[e.degree])
         need = years_needed[best.degree]
         if have >= need:
-            return _Passed(f"资历：取得{title.level.name}后 {have} 年 ≥ {need} 年（截至{_d(cutoff)}）")
+            return _Passed(f"资历 {have} 年 ≥ {need} 年（取得{title.level.name}后，截至{_d(cutoff)}）")
         return (
             f"资历不足：{_degree_label(best.degree)}学历申报{case.level.name}，须取得{title.level.name}职称后满{need}年；"
             f"您于{_d(title.obtained_on)}取得{title.level.name}，至资历截止日{_d(cutoff)}满{have}年"

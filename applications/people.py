@@ -30,7 +30,7 @@ from .models import (
     Status,
     Unit,
 )
-from .orgs import org_event
+from .orgs import is_unit_admin, is_unit_hr, org_event
 
 SEED_000 = "镇职称办〔2024〕11号"
 PHONE_SOURCE = "中国大陆11位手机号码"
@@ -195,9 +195,8 @@ def profile_create(
     Errors as applicant_register."""
     if ApplicantProfile.objects.filter(user=user).exists():
         raise DomainError("profile_exists", "该账号已有申报人信息")
-    if actor.pk != user.pk and not (unit is not None and perms.has_role(actor, Role.UNIT_HR)
-                                    and any(m.role == Role.UNIT_HR and m.unit_id == unit.pk
-                                            for m in perms.memberships(actor))):  # fmt: skip
+    acts_for_unit = unit is not None and (is_unit_hr(actor, unit) or is_unit_admin(actor, unit))
+    if actor.pk != user.pk and not acts_for_unit:
         raise PermissionDenied("forbidden", "只能由本人或所在单位的人事经办人登记申报人信息")
     number = check_identity(
         id_kind=id_kind, id_number=id_number, work_permit_number=work_permit_number, birth_date=birth_date

@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from applications import apis as app_apis
+from applications import people_apis as people
 from publicity import apis as pub_apis
 from review import apis as review_apis
 from zhicheng.api import NotFoundView
@@ -41,6 +42,25 @@ v1 = [
     path("me/", app_apis.MeView.as_view(), name="api-me"),
     path("precheck/", app_apis.PrecheckView.as_view(), name="api-precheck"),
     path("calendar/days/", app_apis.CalendarView.as_view(), name="api-calendar-days"),
+    # people and organisations (issue 13)
+    path("register/", people.RegisterView.as_view(), name="api-register"),
+    path("me/profile/", people.ProfileView.as_view(), name="api-profile"),
+    path("me/profile/<slug:kind>/", people.ProfileEntriesView.as_view(), name="api-profile-entries"),
+    path("me/profile/<slug:kind>/<int:entry_pk>/", people.ProfileEntryView.as_view(), name="api-profile-entry"),
+    path("profiles/<int:pk>/", people.ProfileView.as_view(), name="api-staff-profile"),
+    path("profiles/<int:pk>/<slug:kind>/", people.ProfileEntriesView.as_view(), name="api-staff-profile-entries"),
+    path("profiles/<int:pk>/<slug:kind>/<int:entry_pk>/", people.ProfileEntryView.as_view(), name="api-staff-entry"),
+    path("units/", people.UnitsView.as_view(), name="api-units"),
+    path("units/import/", people.UnitsImportView.as_view(), name="api-units-import"),
+    path("units/templates/<slug:which>/", people.ImportTemplateView.as_view(), name="api-import-template"),
+    path("units/<int:pk>/confirm/", people.UnitConfirmView.as_view(), name="api-unit-confirm"),
+    path("units/<int:pk>/roles/", people.UnitRolesView.as_view(), name="api-unit-roles"),
+    path("units/<int:pk>/staff/", people.UnitStaffView.as_view(), name="api-unit-staff"),
+    path("units/<int:pk>/staff/import/", people.UnitStaffImportView.as_view(), name="api-unit-staff-import"),
+    path("units/<int:pk>/drafts/", people.UnitDraftsView.as_view(), name="api-unit-drafts"),
+    path("windows/", people.WindowsView.as_view(), name="api-windows"),
+    path("integrity-records/", people.IntegrityRecordsView.as_view(), name="api-integrity-records"),
+    path("applications/<int:pk>/fraud-veto/", people.FraudVetoView.as_view(), name="api-fraud-veto"),
     *pub_apis.PATHS,
     path("", include(router.urls)),
 ]
