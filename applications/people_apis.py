@@ -215,7 +215,7 @@ class RegisterView(APIView):
 def own_profile(user) -> ApplicantProfile:
     profile = ApplicantProfile.objects.filter(user=user).first()
     if profile is None:
-        raise NotFound("no_profile", "该账号没有申报人信息：请先注册（POST /api/v1/register/）")
+        raise NotFound("no_profile", "该账号没有申报人信息：请先注册（POST /api/v1/auth/register/）")
     return profile
 
 
@@ -239,12 +239,12 @@ class ProfileView(APIView):
     """个人信息: GET the whole record; PATCH the basic fields (changes after a submission reach the reviewer)."""
 
     @extend_schema(responses=ProfileSerializer, summary="我的个人信息")
-    def get(self, request, pk=None):
-        return Response(_profile_payload(profile_for(request, pk)))
+    def get(self, request, id=None):
+        return Response(_profile_payload(profile_for(request, id)))
 
     @extend_schema(request=ProfileSerializer, responses=ProfileSerializer, summary="修改个人信息")
-    def patch(self, request, pk=None):
-        profile = profile_for(request, pk)
+    def patch(self, request, id=None):
+        profile = profile_for(request, id)
         ser = ProfileSerializer(profile, data=request.data, partial=True)
         ser.is_valid(raise_exception=True)
         values = {k: v for k, v in ser.validated_data.items() if k in people.PROFILE_FIELDS}
@@ -258,29 +258,29 @@ class ProfileEntriesView(APIView):
     @extend_schema(
         request=EducationSerializer, responses={201: EducationSerializer}, summary="新增学历/职称/继续教育/考试记录"
     )
-    def post(self, request, kind, pk=None):
+    def post(self, request, id=None, kind=""):
         if kind not in ENTRY_SERIALIZERS:
             raise NotFound("not_found", "没有这类记录")
-        profile = profile_for(request, pk)
+        profile = profile_for(request, id)
         data = parsed(ENTRY_SERIALIZERS[kind], request)
         entry = people.profile_entry_save(profile=profile, actor=request.user, kind=kind, values=dict(data))
         return Response(ENTRY_SERIALIZERS[kind](entry).data, status=201)
 
 
 class ProfileEntryView(APIView):
-    def _entry(self, request, kind, entry_pk, pk=None):
+    def _entry(self, request, kind, entry_id):
         if kind not in ENTRY_SERIALIZERS:
             raise NotFound("not_found", "没有这类记录")
-        profile = profile_for(request, pk)
+        profile = profile_for(request, None)
         model = people.ENTRIES[kind][0]
-        entry = model.objects.filter(pk=entry_pk, profile=profile).first()
+        entry = model.objects.filter(pk=entry_id, profile=profile).first()
         if entry is None:
             raise NotFound("not_found", "记录不存在")
         return profile, entry
 
     @extend_schema(request=EducationSerializer, responses=EducationSerializer, summary="修改一条记录")
-    def patch(self, request, kind, entry_pk, pk=None):
-        profile, entry = self._entry(request, kind, entry_pk, pk)
+    def patch(self, request, id, kind=""):
+        profile, entry = self._entry(request, kind, id)
         ser = ENTRY_SERIALIZERS[kind](entry, data=request.data, partial=True)
         ser.is_valid(raise_exception=True)
         entry = people.profile_entry_save(
@@ -289,8 +289,8 @@ class ProfileEntryView(APIView):
         return Response(ENTRY_SERIALIZERS[kind](entry).data)
 
     @extend_schema(request=None, responses={204: None}, summary="删除一条记录")
-    def delete(self, request, kind, entry_pk, pk=None):
-        profile, entry = self._entry(request, kind, entry_pk, pk)
+    def delete(self, request, id, kind=""):
+        profile, entry = self._entry(request, kind, id)
         people.profile_entry_delete(profile=profile, actor=request.user, kind=kind, entry=entry)
         return Response(status=204)
 
@@ -320,13 +320,17 @@ def unit_for(request, pk) -> Unit:
 
 
 class UnitsView(APIView):
-    permission_classes = [AllowAny]
-
-    @extend_schema(responses=UnitSerializer(many=True), summary="我所在或所辖的单位")
+    @extend_schema(
+        responses=inline_serializer("UnitList", {"results": UnitSerializer(many=True)}),
+        summary="我所在或所辖的单位（市职称办：全部）",
+    )
     def get(self, request):
-        if not request.user.is_authenticated:
-            raise PermissionDenied("not_authenticated", "请先登录")
-        return Response(UnitSerializer(visible_units(request.user), many=True).data)
+        return Response({"next": None, "previous": None, "results": UnitSerializer(visible_units(request.user),
+                                                                                   many=True).data})  # fmt: skip
+
+
+class UnitRegisterView(APIView):
+    permission_classes = [AllowAny]
 
     @extend_schema(
         request=UnitRegisterSerializer,
@@ -367,8 +371,8 @@ def unit_register_with_admin(*, actor, account: dict, **unit_fields):
 
 class UnitConfirmView(APIView):
     @extend_schema(request=None, responses=UnitSerializer, summary="主管部门（或人社部门）确认单位")
-    def post(self, request, pk):
-        unit = orgs.unit_confirm(unit=unit_for(request, pk), actor=request.user)
+    def post(self, request, id):
+        unit = orgs.unit_confirm(unit=unit_for(request, id), actor=request.user)
         return Response(UnitSerializer(unit).data)
 
 
@@ -381,14 +385,14 @@ class UnitRolesView(APIView):
         ),  # fmt: skip
         summary="本单位人员与角色",
     )
-    def get(self, request, pk):
-        unit = unit_for(request, pk)
+    def get(self, request, id):
+        unit = unit_for(request, id)
         members = unit.rolemembership_set.select_related("user").order_by("role", "user__username")
         return Response([{"username": m.user.username, "name": m.user.display_name, "role": m.role} for m in members])
 
     @extend_schema(request=RoleGrantSerializer, responses={201: None}, summary="单位管理员指定审核人/人事经办人")
-    def post(self, request, pk):
-        unit = unit_for(request, pk)
+    def post(self, request, id):
+        unit = unit_for(request, id)
         data = parsed(RoleGrantSerializer, request)
         user = grantee(actor=request.user, unit=unit, **{k: data[k] for k in ("username", "name", "password")})
         orgs.unit_role_grant(unit=unit, actor=request.user, user=user, role=data["role"])
@@ -411,8 +415,8 @@ class UnitStaffView(APIView):
     """The unit's staff (applicant records); POST registers a member of staff on their behalf (seed 000 四)."""
 
     @extend_schema(responses=ProfileSerializer(many=True), summary="本单位职工")
-    def get(self, request, pk):
-        unit = unit_for(request, pk)
+    def get(self, request, id):
+        unit = unit_for(request, id)
         if not (orgs.is_unit_hr(request.user, unit) or orgs.is_unit_admin(request.user, unit)):
             raise PermissionDenied("forbidden", "只有本单位人事经办人或单位管理员可以查看职工名单")
         staff = ApplicantProfile.objects.filter(unit=unit).order_by("pk")
@@ -421,8 +425,8 @@ class UnitStaffView(APIView):
     @extend_schema(
         request=StaffRegisterSerializer, responses={201: ProfileSerializer}, summary="为本单位职工登记（代为申报）"
     )
-    def post(self, request, pk):
-        unit = unit_for(request, pk)
+    def post(self, request, id):
+        unit = unit_for(request, id)
         if not orgs.is_unit_hr(request.user, unit):
             raise PermissionDenied("forbidden", "只有本单位（本人事代理机构）的人事经办人可以代为登记职工")
         data = parsed(StaffRegisterSerializer, request)
@@ -437,8 +441,8 @@ class UnitDraftsView(APIView):
     @extend_schema(
         request=DraftSerializer, responses={201: None}, summary="为本单位职工创建申报草稿（职工本人签署承诺后提交）"
     )
-    def post(self, request, pk):
-        unit_for(request, pk)
+    def post(self, request, id):
+        unit_for(request, id)
         data = parsed(DraftSerializer, request)
         app = draft_for(actor=request.user, **data)
         return Response({"id": app.pk, "number": app.number, "status": app.status}, status=201)
@@ -463,8 +467,8 @@ class UnitStaffImportView(APIView):
 
     @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {"file": {"type": "string",
                    "format": "binary"}}}}, responses={201: None}, summary="Excel 批量导入本单位职工")  # fmt: skip
-    def post(self, request, pk):
-        unit = unit_for(request, pk)
+    def post(self, request, id):
+        unit = unit_for(request, id)
         upload = request.FILES.get("file")
         if upload is None:
             raise DomainError("file_required", "请上传 Excel 文件（.xlsx）")
@@ -478,6 +482,8 @@ class UnitsImportView(APIView):
     @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {"file": {"type": "string",
                    "format": "binary"}}}}, responses={201: None}, summary="Excel 批量导入单位（市职称办）")  # fmt: skip
     def post(self, request):
+        if not perms.is_supervisor(request.user):
+            raise PermissionDenied("forbidden", "只有市职称办可以批量导入单位")
         upload = request.FILES.get("file")
         if upload is None:
             raise DomainError("file_required", "请上传 Excel 文件（.xlsx）")
@@ -486,6 +492,7 @@ class UnitsImportView(APIView):
 
 class ImportTemplateView(APIView):
     permission_classes = [AllowAny]
+    authentication_classes = []
 
     @extend_schema(responses={(200, XLSX): bytes}, summary="下载导入模板（units 或 staff）")
     def get(self, request, which):
@@ -539,8 +546,9 @@ def current_cycle():
     return ReviewCycle.objects.filter(year=today().year).first() or ReviewCycle.objects.order_by("-year").first()
 
 
-class WindowsView(APIView):
+class PublicWindowsView(APIView):
     permission_classes = [AllowAny]
+    authentication_classes = []
 
     @extend_schema(auth=[], summary="各评委会网络申报时间、受理机构、电话与地址（公开）")
     def get(self, request):
@@ -553,12 +561,20 @@ class WindowsView(APIView):
                 "is_demo": bool(cycle and cycle.is_demo), "rows": window_rows(cycle)}  # fmt: skip
         return Response(body)
 
+
+class WindowsView(APIView):
     @extend_schema(
         request=WindowSerializer, responses={201: None}, summary="办事机构发布“依据文件时间申报”的网络申报时间"
     )
     def post(self, request):
-        if not request.user.is_authenticated:
-            raise PermissionDenied("not_authenticated", "请先登录")
+        named = request.data.get("committee") if hasattr(request.data, "get") else None
+        committee = (
+            Committee.objects.filter(pk=named).select_related("office").first() if str(named).isdigit() else None
+        )
+        if committee is None and not perms.has_role(request.user, Role.COMMITTEE_CLERK):
+            raise PermissionDenied("forbidden", "只有评委会办事机构经办人可以发布网络申报时间")
+        if committee is not None and not windows.can_publish_window(request.user, committee):
+            raise PermissionDenied("forbidden", f"只有{committee.office.name}的经办人可以发布该评委会的网络申报时间")
         data = parsed(WindowSerializer, request)
         window = windows.window_publish(actor=request.user, **data)
         return Response(
@@ -569,14 +585,16 @@ class WindowsView(APIView):
 class IntegrityRecordsView(APIView):
     @extend_schema(request=IntegritySerializer, responses={201: None}, summary="市职称办录入外部认定的诚信档案")
     def post(self, request):
+        if not perms.is_supervisor(request.user):
+            raise PermissionDenied("forbidden", "只有市职称办可以记入诚信档案")
         record = integrity.integrity_record_create(actor=request.user, **parsed(IntegritySerializer, request))
         return Response({"id": record.pk, "expires_on": record.expires_on}, status=201)
 
 
 class FraudVetoView(APIView):
     @extend_schema(request=VetoSerializer, responses={200: None}, summary="一票否决：不予通过并记入诚信档案")
-    def post(self, request, pk):
-        app = selectors.application_get(user=request.user, pk=pk)
+    def post(self, request, id):
+        app = selectors.application_get(user=request.user, pk=id)
         if app is None:
             raise NotFound("not_found", "申报不存在或您无权查看")
         app = integrity.application_fraud_veto(application=app, actor=request.user, **parsed(VetoSerializer, request))

@@ -56,14 +56,14 @@ def token_client(token: str) -> APIClient:
 def register(client: APIClient, seq: int, **extra):
     body = {"name": "陈新", "id_kind": "resident", "id_number": id_number(seq), "phone": f"1390000{seq:04d}",
             "email": f"p{seq}@example.cn", "password": "Zj-pass-2026!", **extra}  # fmt: skip
-    return client.post("/api/v1/register/", body, format="json")
+    return client.post("/api/v1/auth/register/", body, format="json")
 
 
 def test_register_fill_precheck_submit_and_the_unit_reviewer_approves(world, demo_day, hrss):
     anon = APIClient()
     # A unit registers without an account: its administrator's account comes with it.
     r = anon.post(
-        "/api/v1/units/",
+        "/api/v1/auth/register-unit/",
         {"name": "镇江新创科技有限公司", "credit_code": credit_code(1), "ownership": "enterprise",
          "is_private_enterprise": True, "region": Region.objects.get(code="zj-urban").pk,
          "admin_username": "xinchuang_admin", "admin_name": "赵管理", "admin_password": "Unit-admin-2026!"},
@@ -164,7 +164,7 @@ def test_bad_id_checksum_duplicate_id_and_bad_credit_code_change_nothing(world):
     code = credit_code(2)
     bad = code[:-1] + ("1" if code[-1] != "1" else "2")
     r = anon.post(
-        "/api/v1/units/",
+        "/api/v1/auth/register-unit/",
         {"name": "镇江错码有限公司", "credit_code": bad, "ownership": "enterprise",
          "region": Region.objects.get(code="zj-urban").pk, "admin_username": "bad_admin", "admin_name": "错码",
          "admin_password": "Unit-admin-2026!"},
@@ -232,7 +232,7 @@ def test_office_publishes_a_window_and_the_public_list_shows_it(world, demo_day,
     assert r.status_code == 403
     r = api(world.clerk).post("/api/v1/windows/", body, format="json")
     assert r.status_code == 201, r.content
-    public = APIClient().get("/api/v1/windows/").json()
+    public = APIClient().get("/api/v1/public/windows/").json()
     assert public["is_demo"] and public["cycle"] == 2026
     row = next(x for x in public["rows"] if x["committee"] == line.pk)
     assert row["windows"][0]["document_number"] == "镇职称评〔2026〕3号" and row["office"] == world.office.name
@@ -246,7 +246,7 @@ def test_departments_fallback_is_required(world):
     client = APIClient()
     client.force_authenticate(world.outsider)
     r = client.post(
-        "/api/v1/units/",
+        "/api/v1/auth/register-unit/",
         {"name": "无部门单位", "credit_code": credit_code(3), "ownership": "enterprise", "region": region.pk},
         format="json",
     )

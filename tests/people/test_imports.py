@@ -26,7 +26,7 @@ def unit_rows(n: int) -> list[list]:
 
 def test_the_templates_have_the_columns_the_import_reads(world, client):
     for which, columns in (("units", imports.UNIT_COLUMNS), ("staff", imports.STAFF_COLUMNS)):
-        r = client.get(f"/api/v1/units/templates/{which}/")
+        r = client.get(f"/api/v1/public/import-templates/{which}/")
         assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
         sheet = load_workbook(io.BytesIO(r.content)).worksheets[0]
         header = [str(c.value).replace("（选填）", "") for c in sheet[1]]

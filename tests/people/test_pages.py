@@ -94,8 +94,9 @@ def test_unit_registers_is_confirmed_and_names_a_reviewer(client, world):
     unit.refresh_from_db()
     assert unit.state == Unit.State.CONFIRMED
     login(client, unit.registered_by)
-    r = client.post(reverse("unit-detail", args=[unit.pk]), {"action": "grant", "grant-role": "unit_reviewer",
-                    "grant-username": "page_rev", "grant-name": "周审核", "grant-password": "Unit-rev-2026!"})  # fmt: skip
+    grant_form = {"action": "grant", "grant-role": "unit_reviewer", "grant-username": "page_rev",
+                  "grant-name": "周审核", "grant-password": "Unit-rev-2026!"}  # fmt: skip
+    r = client.post(reverse("unit-detail", args=[unit.pk]), grant_form)
     assert r.status_code == 302
     assert unit.rolemembership_set.filter(user__username="page_rev", role=Role.UNIT_REVIEWER).exists()
 
@@ -113,8 +114,9 @@ def _hr_files_a_draft(client, world):
                     reg_form(702, password="", password2="").items()}})  # fmt: skip
     assert r.status_code == 302, r.content.decode()[:2000]
     staff = ApplicantProfile.objects.get(id_hash__isnull=False, name="孙注册")
-    r = client.post(reverse("unit-detail", args=[world.unit.pk]), {"action": "draft", "draft-applicant": staff.pk,
-                    "draft-route": "review", "draft-series": series("建设工程").pk, "draft-level": level("中级").pk})  # fmt: skip
+    draft = {"action": "draft", "draft-applicant": staff.pk, "draft-route": "review",
+             "draft-series": series("建设工程").pk, "draft-level": level("中级").pk}  # fmt: skip
+    r = client.post(reverse("unit-detail", args=[world.unit.pk]), draft)
     assert r.status_code == 302
     app = Application.objects.get(applicant=staff)
     assert r.url == reverse("case-detail", args=[app.pk])
