@@ -179,6 +179,21 @@ def accounts() -> list[DemoAccount]:
     ]
 
 
+def applicant_accounts() -> list[tuple[str, str, str, str]]:
+    """The demo applicants (username, name, phone, their cases with cycle and state) for the printed list."""
+    rows = []
+    profiles = ApplicantProfile.objects.filter(user__username__in=["shenbao", *[f"demo{i:02d}" for i in range(100)]])
+    for p in profiles.select_related("user").order_by("user__username"):
+        apps = p.applications.select_related("review_cycle", "initial_cycle", "level").order_by("pk")
+        cases = "；".join(
+            f"{(a.review_cycle or a.initial_cycle).year}{'演示' if (a.review_cycle or a.initial_cycle).is_demo else ''}"
+            f" {a.level.name}{a.get_route_display()}·{a.get_status_display()}"
+            for a in apps
+        )
+        rows.append((p.user.username, p.name, p.phone, cases or "（无申报）"))
+    return rows
+
+
 @transaction.atomic
 def load_demo(stdout=None) -> dict[str, int]:
     """Accounts and cases (see the module doc), then each of settings.ZHICHENG["DEMO_EXTENSIONS"] (dotted paths to
