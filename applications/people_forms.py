@@ -171,3 +171,44 @@ class IntegrityForm(forms.Form):
 class VetoForm(forms.Form):
     finding = forms.CharField(label="认定的弄虚作假事实", widget=forms.Textarea(attrs={"rows": 3}))
     source_document = forms.CharField(label="依据（异议调查结论或审核发现，名称及文号）", max_length=200)
+
+
+class DepartmentForm(forms.Form):
+    name = forms.CharField(label="部门名称", max_length=100)
+    kind = forms.ChoiceField(label="部门类型", choices=Department.Kind.choices)
+    region = forms.ModelChoiceField(label="地区", queryset=Region.objects.all(), empty_label="请选择地区")
+
+
+class OfficeForm(forms.Form):
+    office = forms.ModelChoiceField(
+        label="机构", queryset=None, required=False, empty_label="（新增机构）", help_text="选择已有机构则修改它"
+    )
+    name = forms.CharField(label="机构名称", max_length=100)
+    phones = forms.CharField(label="联系电话（多个用、分隔）", max_length=200, required=False)
+    address = forms.CharField(label="地址", max_length=200, required=False)
+    is_association = forms.BooleanField(label="协会（办理初定）", required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import CommitteeOffice
+
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = CommitteeOffice.objects.order_by("name")
+
+
+class StaffRoleForm(forms.Form):
+    username = forms.CharField(label="登录用户名（已有账号直接填写）", max_length=150)
+    name = forms.CharField(label="姓名（新建账号时填写）", max_length=50, required=False)
+    password = forms.CharField(label="初始密码（新建账号时填写）", widget=forms.PasswordInput, required=False)
+    role = forms.ChoiceField(
+        label="角色",
+        choices=[("dept_reviewer", "主管部门/人社部门审核人"), ("committee_clerk", "评委会办事机构经办人"),
+                 ("association_clerk", "协会经办人"), ("supervisor", "市职称办监管人员")],
+    )  # fmt: skip
+    department = forms.ModelChoiceField(label="主管部门", queryset=Department.objects.all(), required=False)
+    office_scope = forms.ModelChoiceField(label="办事机构/协会", queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import CommitteeOffice
+
+        super().__init__(*args, **kwargs)
+        self.fields["office_scope"].queryset = CommitteeOffice.objects.order_by("name")

@@ -22,13 +22,16 @@ from .models import ApplicantProfile, Committee, Unit
 from .people_apis import current_cycle, draft_for, template_response, visible_units, window_rows
 from .people_forms import (
     ENTRY_FORMS,
+    DepartmentForm,
     DraftForm,
     GrantForm,
     ImportForm,
     IntegrityForm,
+    OfficeForm,
     ProfileForm,
     RegisterForm,
     StaffForm,
+    StaffRoleForm,
     UnitAdminAccountForm,
     UnitRegisterForm,
     VetoForm,
@@ -371,3 +374,69 @@ def fraud_veto(request, pk):
         messages.success(request, "已一票否决：申报不予通过，申报人记入诚信档案3年")
         return redirect("case-detail", pk=app.pk)
     return render_page(request, "people/fraud_veto.html", ctx, status=400 if request.method == "POST" else 200)
+
+
+# ---------------------------------------------------------------- the supervisor's organisations
+
+
+def _account(username: str, name: str, password: str):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username.strip()).first()
+    if user is not None:
+        return user
+    if not name.strip() or not password:
+        raise DomainError("user_not_found", f"用户「{username}」不存在；新建账号请同时填写姓名和初始密码")
+    return orgs.account_create(username=username, name=name, password=password)
+
+
+@login_required
+def organisations(request):
+    """市职称办: departments, committee offices and the association, and the people who act for them."""
+    from .models import CommitteeOffice, Department, OrgEvent
+
+    if not perms.is_supervisor(request.user):
+        raise Http404("页面不存在")
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    dept_form = DepartmentForm(request.POST if action == "department" else None, prefix="dept")
+    office_form = OfficeForm(request.POST if action == "office" else None, prefix="office")
+    role_form = StaffRoleForm(request.POST if action == "role" else None, prefix="role")
+    error = None
+    try:
+        if action == "department" and dept_form.is_valid():
+            orgs.department_create(actor=request.user, **dept_form.cleaned_data)
+            messages.success(request, "已新增主管部门")
+            return redirect("organisations")
+        if action == "office" and office_form.is_valid():
+            d = office_form.cleaned_data
+            phones = [p.strip() for p in d["phones"].replace("，", "、").replace(",", "、").split("、") if p.strip()]
+            orgs.office_save(actor=request.user, office=d["office"], name=d["name"], phones=phones,
+                             address=d["address"], is_association=d["is_association"])  # fmt: skip
+            messages.success(request, f"已保存「{d['name']}」")
+            return redirect("organisations")
+        if action == "role" and role_form.is_valid():
+            d = role_form.cleaned_data
+            with transaction.atomic():
+                user = _account(d["username"], d["name"], d["password"])
+                orgs.staff_role_grant(actor=request.user, user=user, role=d["role"], department=d["department"],
+                                      office=d["office_scope"])  # fmt: skip
+            messages.success(request, f"已授予 {user.display_name} 角色")
+            return redirect("organisations")
+    except DomainError as exc:
+        error = exc
+    ctx = {
+        "title": "单位与机构",
+        "departments": Department.objects.select_related("region").order_by("region__order", "name"),
+        "offices": CommitteeOffice.objects.order_by("name"),
+        "events": OrgEvent.objects.select_related("actor")[:50],
+        "dept_form": dept_form,
+        "office_form": office_form,
+        "role_form": role_form,
+    }
+    status = 200
+    if error is not None:
+        ctx["error"] = error_context(error)
+        status = error.status
+    elif action:
+        status = 400
+    return render_page(request, "people/organisations.html", ctx, status=status)

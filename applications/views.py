@@ -86,6 +86,7 @@ NAV = {
         ("工作日历", "calendar"),
         ("诚信档案", "integrity"),
         ("单位", "units"),
+        ("机构与人员", "organisations"),
     ],
 }
 

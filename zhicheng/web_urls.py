@@ -26,6 +26,7 @@ urlpatterns: list = [
     path("register/", people_views.register, name="register"),
     path("profile/", people_views.profile_page, name="profile"),
     path("profile/<int:pk>/", people_views.profile_page, name="staff-profile"),
+    path("organisations/", people_views.organisations, name="organisations"),
     path("units/", people_views.units_page, name="units"),
     path("units/register/", people_views.unit_register_page, name="unit-register"),
     path("units/import/", people_views.units_import_view, name="units-import"),

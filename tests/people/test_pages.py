@@ -166,3 +166,28 @@ def test_password_reset_by_email(client, world):
     assert r.status_code == 302
     r = client.post(reverse("login"), {"username": "13600000704", "password": "New-pass-2026!"})
     assert r.status_code == 302 and r.url == "/"
+
+
+def test_supervisor_maintains_departments_offices_and_clerks(client, world):
+    from applications.models import CommitteeOffice, Department, OrgEvent
+
+    login(client, world.supervisor)
+    urban = Region.objects.get(code="zj-urban")
+    r = client.post(reverse("organisations"), {"action": "department", "dept-name": "镇江市住房和城乡建设局",
+                                               "dept-kind": "industry", "dept-region": urban.pk})  # fmt: skip
+    assert r.status_code == 302 and Department.objects.filter(name="镇江市住房和城乡建设局").exists()
+    r = client.post(reverse("organisations"), {"action": "office", "office-office": world.office.pk,
+                    "office-name": world.office.name, "office-phones": "84403810、84403811",
+                    "office-address": "镇江市长江路1号"})  # fmt: skip
+    assert r.status_code == 302
+    world.office.refresh_from_db()
+    assert world.office.address == "镇江市长江路1号" and world.office.phones == ["84403810", "84403811"]
+    r = client.post(reverse("organisations"), {"action": "role", "role-username": "new_clerk", "role-name": "孔经办",
+                    "role-password": "Clerk-pass-2026!", "role-role": "committee_clerk",
+                    "role-office_scope": world.office.pk})  # fmt: skip
+    assert r.status_code == 302
+    assert world.office.rolemembership_set.filter(user__username="new_clerk").exists()
+    assert OrgEvent.objects.filter(action="office_saved", target_id=world.office.pk).exists()
+    assert CommitteeOffice.objects.filter(pk=world.office.pk).exists()
+    login(client, world.unit_reviewer)
+    assert client.get(reverse("organisations")).status_code == 404
