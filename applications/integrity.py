@@ -68,10 +68,12 @@ def _create(actor, name, id_number, finding, source_document, found_on, applicat
 def can_veto(user, application: Application) -> bool:
     """Who may take the 一票否决: the reviewer acting in the case's state, or the supervisor on a case already
     rejected because an objection of fraud was upheld."""
+    from .workflow import ACTS
+
     if application.status == Status.REJECTED:
         return perms.is_supervisor(user)
-    entry = services.REVIEWER_OF_STATE.get(application.status)
-    return entry is not None and entry[0](user, application)
+    reject = ACTS["reject"]
+    return application.status in reject.sources and perms.acting_role(user, application, reject) is not None
 
 
 def application_fraud_veto(*, application: Application, actor, finding: str, source_document: str) -> Application:

@@ -21,7 +21,6 @@ from .idcard import DOCUMENT_SOURCES, document_problem, id_hash, normalise_id
 from .models import (
     ApplicantProfile,
     Application,
-    ApplicationEvent,
     ContinuingEducation,
     Education,
     ExamPass,
@@ -277,14 +276,13 @@ def _record_change(profile: ApplicantProfile, actor, what: str, changes: list[di
         return
     org_event(actor, "profile_updated", profile, {"section": what, "changes": changes})
     role = Role.APPLICANT if actor.pk == profile.user_id else Role.UNIT_HR
+    from .events import profile_changed_event
+
     for app in Application.objects.filter(applicant=profile, status__in=LIVE_AFTER_SUBMISSION):
-        ApplicationEvent.objects.create(
-            application=app,
+        profile_changed_event(
+            app,
             actor=actor,
-            actor_role=role,
-            action="profile_changed",
-            from_status=app.status,
-            to_status=app.status,
+            role=role,
             reason="提交后修改个人信息：" + "；".join(f"{c['field']} {c['old']} → {c['new']}" for c in changes),
             data={"section": what, "changes": changes},
         )
