@@ -20,6 +20,7 @@ from zhicheng.models import CalendarDay
 from zhicheng.notify import notify
 from zhicheng.roles import Role
 
+from . import counters
 from . import permissions as perms
 from .models import (
     ApplicantProfile,
@@ -60,11 +61,12 @@ def _status_label(value: str) -> str:
 
 
 def _locked(application: Application) -> Application:
-    return (
+    app = (
         Application.objects.select_for_update(of=("self",))
         .select_related("applicant__user", "unit", "level", "series", "office")
         .get(pk=application.pk)
     )
+    return counters.remember(app)  # the keys it is counted under before the move (issue 17)
 
 
 def _system_user():
@@ -120,6 +122,7 @@ def _record(
         data=data or {},
         created_at=at or timezone.now(),
     )
+    counters.application_moved(from_status, app.status, app)  # same transaction as the move (issue 17)
     if from_status and from_status != app.status:
         title = f"申报 {app.number or ''} 状态变更为「{_status_label(app.status)}」"
         moved = f"{_status_label(from_status)} → {_status_label(app.status)}"

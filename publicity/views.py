@@ -13,11 +13,12 @@ from django.shortcuts import redirect
 from applications import permissions as app_perms
 from applications.models import Route
 from applications.views import error_context, render_case, render_page, visible_case
+from zhicheng.db_router import replica_reads
 from zhicheng.errors import DomainError
 
-from . import certificates, services
+from . import certificates, public, services
 from .forms import CertificateVerifyForm, ObjectionForm
-from .models import PublicityEntry
+from .models import Publicity, PublicityEntry
 
 
 def _current_entries():
@@ -31,15 +32,42 @@ def _current_entries():
     )  # fmt: skip
 
 
+@replica_reads
 def public_publicity(request):
+    """Open publicities a page at a time (cached per committee office, issue 17); `?publicity=<id>&after=<n>` pages
+    through one publicity's entries."""
     groups: OrderedDict = OrderedDict()
-    for entry in _current_entries():
-        pub = entry.publicity
+    nav = {}
+    one = _int(request.GET.get("publicity"))
+    if one:
+        pub = Publicity.objects.filter(pk=one, closed_at__isnull=True).select_related("office", "unit").first()
+        if pub is None:
+            raise Http404("该公示不存在或已结束")
+        entries, cursor = public.publicity_entries_page(publicity=pub, after=_int(request.GET.get("after")))
+        shown = [{"publicity": pub, "entries": entries, "more": False}]
+        nav = {"next": f"?publicity={pub.pk}&after={cursor}" if cursor else ""}
+    else:
+        page = max(1, _int(request.GET.get("page")) or 1)
+        found = public.publicity_page(page=page, office_id=_int(request.GET.get("office")) or None)
+        shown = found["publicities"]
+        nav = {
+            "next": f"?page={page + 1}" if found["has_next"] else "",
+            "prev": f"?page={page - 1}" if page > 1 else "",
+        }
+    for row in shown:
+        pub = row["publicity"]
         owner = pub.office.name if pub.office_id else (pub.unit.name if pub.unit_id else "")
-        group = groups.setdefault(owner, OrderedDict())
-        group.setdefault(pub, []).append(entry)
-    context = {"title": "公示", "groups": [(owner, list(pubs.items())) for owner, pubs in groups.items()]}
+        pub.more_link = f"?publicity={pub.pk}&after={row['entries'][-1].application_id}" if row["more"] else ""
+        groups.setdefault(owner, OrderedDict())[pub] = row["entries"]
+    context = {"title": "公示", "groups": [(owner, list(pubs.items())) for owner, pubs in groups.items()], "nav": nav}
     return render_page(request, "publicity/public_list.html", context)
+
+
+def _int(value) -> int:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 0
 
 
 def objection_new(request, entry_pk: int):

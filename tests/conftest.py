@@ -25,6 +25,17 @@ def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The per-process caches (public pages, throttles, reference rows) must not carry one test's rows into the next."""
+    from django.core.cache import cache
+
+    from applications import refcache
+
+    cache.clear()
+    refcache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data is loaded once for the session (transactional tests reload it: see `reference`)."""

@@ -13,6 +13,7 @@ from .case import (
     Status,
     mask_id_number,
 )
+from .counters import CaseCounter
 from .reference import (
     ApplicationWindow,
     Committee,
@@ -33,6 +34,7 @@ __all__ = [
     "ApplicantProfile",
     "Application",
     "ApplicationEvent",
+    "CaseCounter",
     "ContinuingEducation",
     "Deadline",
     "Education",

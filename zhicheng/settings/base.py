@@ -83,11 +83,32 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections (issue 17: a new connection per request cost 5× on the verification API); health checks
+# drop a connection the server closed. DB_CONN_MAX_AGE=0 goes back to one connection per request (e.g. behind
+# PgBouncer in transaction mode).
 DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",
         default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+# A read replica for public pages, dashboards and exports (zhicheng/db_router.py, README「扩容」).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["zhicheng.db_router.ReplicaRouter"]
+# Shared cache (the public 公示 page per committee, throttles): Redis when CACHE_URL is set, else per process.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
+        if os.environ.get("CACHE_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
