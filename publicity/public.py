@@ -12,7 +12,7 @@ from .models import Publicity, PublicityEntry
 
 PUBLICITIES_PER_PAGE = 20
 ENTRIES_PER_PUBLICITY = 100
-CACHE_SECONDS = 300  # a safety net only: every change drops the cached pages at once
+ENTRIES_PAGE = ENTRIES_PER_PUBLICITY
 ENTRY_RELATED = ("application__applicant", "application__unit", "application__series", "application__specialty",
                  "application__level")  # fmt: skip
 
@@ -45,12 +45,14 @@ def _entries():
     return PublicityEntry.objects.filter(left_at__isnull=True).select_related(*ENTRY_RELATED)
 
 
+def page_key(*, page: int, office_id: int | None) -> str:
+    """The cache key of one rendered page of the list: it changes whenever a publicity of the office changes."""
+    return f"{office_id or 'all'}:{page}:{_version(office_id if office_id else 'all')}"
+
+
 def publicity_page(*, page: int = 1, office_id: int | None = None) -> dict:
-    """One page of the open publicities (their order: the soonest to end first), each with its first entries."""
-    key = f"gongshi:page:{office_id or 'all'}:{page}:{_version(office_id if office_id else 'all')}"
-    found = cache.get(key)
-    if found is not None:
-        return found
+    """One page of the open publicities (the soonest to end first, through the index on their end), each with its
+    first entries (one windowed query for all of them)."""
     qs = Publicity.objects.filter(closed_at__isnull=True).select_related("office", "unit").order_by("ends_at", "id")
     if office_id:
         qs = qs.filter(office_id=office_id)
@@ -61,10 +63,10 @@ def publicity_page(*, page: int = 1, office_id: int | None = None) -> dict:
                 "entries",
                 queryset=_entries().order_by("application_id")[: ENTRIES_PER_PUBLICITY + 1],
                 to_attr="current",
-            )  # fmt: skip
+            )
         )
     )
-    result = {
+    return {
         "publicities": [
             {
                 "publicity": p,
@@ -77,8 +79,6 @@ def publicity_page(*, page: int = 1, office_id: int | None = None) -> dict:
         "page": page,
         "has_next": len(shown) > PUBLICITIES_PER_PAGE,
     }
-    cache.set(key, result, CACHE_SECONDS)
-    return result
 
 
 def publicity_entries_page(*, publicity: Publicity, after: int = 0) -> tuple[list[PublicityEntry], int]:

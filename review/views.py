@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -144,9 +145,9 @@ def _after(value: str):
 def _page(qs, request):
     """One page in the default order and the cursor of the next; no count of the whole set."""
     after = _after(request.GET.get("after", ""))
-    if after is not None:
+    if after is not None:  # (submitted_at, id) < (when, pk), written so the range reaches the index
         when, pk = after
-        qs = qs.filter(Q(submitted_at__lt=when) | Q(submitted_at=when, pk__lt=pk))
+        qs = qs.filter(submitted_at__lte=when).exclude(submitted_at=when, pk__gte=pk)
     rows = list(qs[: INBOX_PAGE + 1])
     more = len(rows) > INBOX_PAGE
     rows = rows[:INBOX_PAGE]
@@ -476,6 +477,13 @@ def _submitted(states: dict) -> int:
 
 
 def _pass_rates() -> list[dict]:
+    """Pass rates per committee, cached under the newest result's id: results are only ever added, so a new result
+    is a new key, and the aggregate over every past meeting (hundreds of thousands of rows) runs once per change."""
+    newest = MeetingResult.objects.order_by("-id").values_list("id", flat=True).first()
+    return cache.get_or_set(f"dashboard:pass-rates:{newest or 0}", _pass_rates_counted, 24 * 3600)
+
+
+def _pass_rates_counted() -> list[dict]:
     """Pass rate of the recorded meetings against the filed pass rate (the cap), per committee: one aggregate per
     meeting in SQL (the cap is per meeting), summed per committee here."""
     per: dict = defaultdict(lambda: {"passed": 0, "candidates": 0, "cap": 0})
