@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("ZHICHENG_VAR_DIR", BASE_DIR / "var"))
@@ -187,6 +188,12 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-due-deadlines": {
         "task": "publicity.tasks.sweep_deadlines_task",
         "schedule": timedelta(seconds=TIMER_SWEEP_SECONDS),
+    },
+    # Case counters (issue 17): deltas folded hourly; a full recount every night reports and corrects any drift.
+    "compact-case-counters": {"task": "applications.tasks.compact_counters_task", "schedule": timedelta(hours=1)},
+    "reconcile-case-counters": {
+        "task": "applications.tasks.reconcile_counters_task",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 
