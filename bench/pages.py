@@ -95,9 +95,8 @@ def main(argv=None) -> int:  # noqa: C901 — a script, read top to bottom
     from django.db.models import Q
     from django.test import Client, RequestFactory
 
-    from applications import counters, selectors
+    from applications import counters, selectors, workflow
     from applications.models import ApplicantProfile, Application, RoleMembership
-    from review.views import ROLE_STATES
     from zhicheng.models import User
     from zhicheng.roles import Role
 
@@ -141,8 +140,8 @@ def main(argv=None) -> int:  # noqa: C901 — a script, read top to bottom
             qs = super().get_queryset(request).exclude(status="draft")
             q = selectors.application_visibility_q(self.bench_user)
             qs = qs if q is None else qs.filter(q)
-            states = [s for role in ROLE_STATES for s in ROLE_STATES[role]
-                      if any(m.role == role for m in RoleMembership.objects.filter(user=self.bench_user))]  # fmt: skip
+            roles = {m.role for m in RoleMembership.objects.filter(user=self.bench_user)}
+            states = workflow.inbox_states(roles - {Role.APPLICANT})
             return qs.filter(status__in=states) if states and not request.GET.get("q") else qs
 
     if admin.site.is_registered(Application):

@@ -18,9 +18,12 @@ from fractions import Fraction
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from applications import services as app_services
-from applications.models import Application, ApplicationEvent, Status
+from applications import workflow
+from applications.models import Application, Status
+from publicity import certificates
 from publicity import services as pub_services
 from publicity.models import Publicity
 from zhicheng import workdays
@@ -29,7 +32,18 @@ from zhicheng.notify import notify
 from zhicheng.roles import Role
 
 from . import permissions as perms
-from .models import Expert, ExpertDraw, ExpertPool, Meeting, MeetingFiling, MeetingResult, Vote
+from .models import (
+    DrawReplacement,
+    Expert,
+    ExpertDraw,
+    ExpertPool,
+    Meeting,
+    MeetingAction,
+    MeetingEvent,
+    MeetingFiling,
+    MeetingResult,
+    Vote,
+)
 
 S = Status
 SEED_000 = app_services.SEED_000
@@ -76,13 +90,21 @@ def _locked(meeting: Meeting) -> Meeting:
     )
 
 
-def _log(meeting: Meeting, actor, action: str, **data) -> None:
-    """Meeting log: append-only lines (who, when, what) kept on the meeting row."""
-    meeting.log = [
-        *meeting.log,
-        {"action": action, "by": getattr(actor, "pk", None), "at": timezone.now().isoformat(), **data},
-    ]
-    meeting.save(update_fields=["log"])
+def _log(meeting: Meeting, actor, action: str, **data) -> MeetingEvent:
+    """The meeting's audit trail: one append-only event row per act (who, when, what)."""
+    return MeetingEvent.objects.create(meeting=meeting, actor=actor, action=MeetingAction(action), data=data)
+
+
+def _transition(obj, method: str, *args) -> None:
+    """Run a meeting's or filing's django-fsm transition on its locked row and save what it set; a lost race or a
+    wrong state is a 409 (the same contract as the case kernel, applications.services.act_run)."""
+    try:
+        getattr(obj, method)(*args)
+        obj.save()
+    except TransitionNotAllowed:
+        raise TransitionConflict("wrong_state", f"当前为「{obj.get_status_display()}」，不能办理") from None
+    except ConcurrentTransition:
+        raise TransitionConflict("concurrent", "已被他人同时办理，请刷新后查看最新状态") from None
 
 
 def _require_clerk(actor, meeting: Meeting, what: str) -> None:
@@ -194,7 +216,7 @@ def meeting_add_cases(*, meeting: Meeting, actor, applications) -> Meeting:
         problems = []
         locked = Application.objects.select_for_update(of=("self",)).filter(pk__in=[a.pk for a in apps])
         for app in locked.select_related("level", "series"):
-            if app.status != S.AWAITING_MEETING:
+            if app.status not in workflow.ACTS["meeting_open"].sources:
                 problems.append(f"{app.number}：当前为「{app.get_status_display()}」，不是待评审")
             elif app.committee_id != m.committee_id or app.review_cycle_id != m.cycle_id:
                 problems.append(f"{app.number}：不属于本评委会本年度")
@@ -272,9 +294,10 @@ def expert_replace(*, meeting: Meeting, actor, expert: Expert, reason: str) -> E
         sub_seed = f"{draw.seed}/r{len(draw.replacements) + 1}"
         chosen = random.Random(sub_seed).choice(sorted(eligible))
         draw.result = [chosen if x == expert.pk else x for x in draw.result]
-        line = {"out": expert.pk, "in": chosen, "reason": reason.strip(), "by": actor.pk, "seed": sub_seed}
-        draw.replacements = [*draw.replacements, {**line, "at": timezone.now().isoformat()}]
-        draw.save(update_fields=["result", "replacements"])
+        draw.save(update_fields=["result"])
+        DrawReplacement.objects.create(
+            draw=draw, out_expert=expert, in_expert_id=chosen, reason=reason.strip(), seed=sub_seed, by=actor
+        )
         m.experts.remove(expert)
         m.experts.add(chosen)
         _log(m, actor, "expert_replace", out=expert.pk, into=chosen, reason=reason.strip())
@@ -292,9 +315,10 @@ def meeting_reschedule(*, meeting: Meeting, actor, date: dt.date, reason: str) -
         if date <= _today():
             raise DomainError("meeting_invalid", "会议日期须晚于今天")
         old = m.date
-        m.filings.filter(status__in=[MeetingFiling.Status.SUBMITTED, MeetingFiling.Status.ACCEPTED]).update(
-            status=MeetingFiling.Status.SUPERSEDED
-        )
+        for live in m.filings.select_for_update().filter(
+            status__in=[MeetingFiling.Status.SUBMITTED, MeetingFiling.Status.ACCEPTED]
+        ):
+            _transition(live, "supersede")
         m.date = date
         m.save(update_fields=["date"])
         _log(m, actor, "reschedule", old=old.isoformat(), new=date.isoformat(), reason=reason.strip())
@@ -307,15 +331,40 @@ def meeting_reschedule(*, meeting: Meeting, actor, date: dt.date, reason: str) -
     return m
 
 
+# ---------------------------------------------------------------- the reviewers' 「审核通过」
+
+
+def applications_approve(*, applications, actor, document_number: str = "") -> int:
+    """The page's one 「审核通过」 for cases in the same state: the workflow's approving act of that state. Unit and
+    committee approval start ONE publicity for all of them; 初定 approvals need the document (发文) and issue the
+    certificate. Errors: TransitionConflict (a state with no approving act), and whatever the service refuses."""
+    apps = list(applications)
+    states = {a.status for a in apps}
+    if len(states) != 1:
+        raise DomainError("mixed_states", "所选申报处于不同环节，请分别办理")
+    state = states.pop()
+    act = next((a for a in workflow.acts_from(state) if a.approve), None)
+    if act is None:
+        raise TransitionConflict("wrong_state", f"所选申报处于「{S(state).label}」环节，不能审核通过")
+    if act.surface == workflow.Surface.PUBLICITY:
+        kind = workflow.STATES[act.targets[0]].publicity_kind
+        pub_services.publicity_start(kind=kind, applications=apps, actor=actor)
+    elif act.name in ("association_approve", "municipal_approve"):
+        for app in apps:
+            certificates.initial_approve(application=app, actor=actor, document_number=document_number)
+    else:
+        for app in apps:
+            app_services.application_dept_approve(application=app, actor=actor)
+    return len(apps)
+
+
 # ---------------------------------------------------------------- 报备 (seed 000 六(一))
 
 
-def _passed_publicity(app_ids: list[int], action: str) -> set[int]:
-    return set(
-        ApplicationEvent.objects.filter(application_id__in=app_ids, action=action).values_list(
-            "application_id", flat=True
-        )
-    )
+def _passed_publicity(app_ids: list[int], state: str) -> set[int]:
+    """The cases that came through publicity `state` (their own record of it, not the audit log)."""
+    done = {f"{workflow.passed_field(state)}__isnull": False}
+    return set(Application.objects.filter(pk__in=app_ids, **done).values_list("pk", flat=True))
 
 
 def filing_submit(*, meeting: Meeting, actor, note: str = "") -> MeetingFiling:
@@ -344,12 +393,12 @@ def filing_submit(*, meeting: Meeting, actor, note: str = "") -> MeetingFiling:
         problems = []
         if not apps:
             problems.append("尚未安排评审对象")
-        not_ready = [a.number for a in apps if a.status != S.AWAITING_MEETING]
+        not_ready = [a.number for a in apps if a.status not in workflow.ACTS["meeting_open"].sources]
         if not_ready:
             problems.append("资格审查未完成：" + "、".join(not_ready))
         unit_pub, committee_pub = (
-            _passed_publicity(ids, "unit_publicity_end"),
-            _passed_publicity(ids, "committee_publicity_end"),
+            _passed_publicity(ids, S.UNIT_PUBLICITY),
+            _passed_publicity(ids, S.COMMITTEE_PUBLICITY),
         )
         no_pub = [a.number for a in apps if a.pk not in unit_pub or a.pk not in committee_pub]
         if no_pub:
@@ -390,8 +439,10 @@ def _decide(filing: MeetingFiling, actor, status: str, reason: str = "") -> Meet
             raise PermissionDenied("forbidden", "仅市职称办可确认或退回评审会议报备")
         if f.status != MeetingFiling.Status.SUBMITTED:
             raise TransitionConflict("filing_decided", f"该报备当前为「{f.get_status_display()}」，不能再处理")
-        f.status, f.decided_by, f.decided_at, f.return_reason = status, actor, timezone.now(), reason
-        f.save(update_fields=["status", "decided_by", "decided_at", "return_reason"])
+        if status == MeetingFiling.Status.ACCEPTED:
+            _transition(f, "accept", actor, timezone.now())
+        else:
+            _transition(f, "return_", actor, timezone.now(), reason)
         _log(m, actor, f"filing_{status}", filing=f.pk, reason=reason)
         if status == MeetingFiling.Status.ACCEPTED:
             pub_services.filing_deadline_accepted(meeting_id=m.pk)
@@ -440,8 +491,7 @@ def meeting_open(*, meeting: Meeting, actor) -> Meeting:
                               source=RULE_FILING)  # fmt: skip
         for app in m.applications.order_by("pk"):
             app_services.application_meeting_open(application=app, actor=actor, meeting_id=m.pk)
-        m.status, m.opened_at = Meeting.Status.OPEN, timezone.now()
-        m.save(update_fields=["status", "opened_at"])
+        _transition(m, "open", timezone.now())
         _log(m, actor, "open", filing=filing.pk)
     return m
 
@@ -535,8 +585,7 @@ def results_record(*, meeting: Meeting, actor) -> list[MeetingResult]:
             results.append(MeetingResult.objects.create(meeting=m, application=app, present=present,
                                                         approvals=approvals, required=required, passed=passed,
                                                         recorded_by=actor))  # fmt: skip
-        m.status, m.closed_at = Meeting.Status.CLOSED, timezone.now()
-        m.save(update_fields=["status", "closed_at"])
+        _transition(m, "close", timezone.now())
         _log(m, actor, "results", passes=passes, cap=cap)
     return results
 
@@ -550,7 +599,7 @@ def meeting_result_publicity_start(*, meeting: Meeting, actor, working_days: int
             raise PermissionDenied("forbidden", "您无权发布该会议的评审结果公示")
         if m.status != Meeting.Status.CLOSED:
             raise TransitionConflict("meeting_not_closed", "评审结果尚未登记，不能公示")
-        passed = list(m.applications.filter(status=S.PASSED).order_by("pk"))
+        passed = list(m.applications.filter(status__in=workflow.ACTS["result_publicity_start"].sources).order_by("pk"))
         if not passed:
             raise DomainError("nothing_to_publish", "本次会议没有待公示的通过人员")
         return pub_services.publicity_start(kind=Publicity.Kind.RESULT, applications=passed, actor=actor,

@@ -8,7 +8,7 @@ from rest_framework.authtoken.models import Token
 
 from applications.models import Application, ApplicationEvent, Material, Status
 from tests.applications.pdfs import simple_pdf
-from tests.factories import UnitFactory, submit
+from tests.factories import UnitFactory, answers, submit
 from zhicheng.models import CalendarDay
 
 S = Status
@@ -56,9 +56,10 @@ def test_wrong_state_is_409_and_changes_nothing(world, api, in_window):
 def test_wrong_role_is_403_and_changes_nothing(world, api, in_window):
     app = submit(world.draft())
     events = ApplicationEvent.objects.filter(application=app).count()
-    r = api(app.applicant.user).post(url(app, "dept-approve"))
+    # the case is in 单位审核, where both acts exist: the state fits, the person does not (a wrong state is 409 first)
+    r = api(app.applicant.user).post(url(app, "unit-approve"), {}, format="json")
     assert r.status_code == 403 and shape(r)["code"] == "forbidden"
-    r = api(world.unit_reviewer).post(url(app, "revoke"), {"finding": "造假"}, format="json")
+    r = api(world.clerk).post(url(app, "reject"), {"reason": "造假"}, format="json")
     assert r.status_code == 403
     app.refresh_from_db()
     assert app.status == S.UNIT_REVIEW and ApplicationEvent.objects.filter(application=app).count() == events
@@ -85,7 +86,7 @@ def test_correction_round_trip(world, api, in_window):
     owner = api(app.applicant.user)
     deadlines = owner.get(url(app, "deadlines")).json()
     assert [d["kind"] for d in deadlines] == ["correction"] and deadlines[0]["closed_at"] is None
-    r = owner.post(url(app, "resubmit"))
+    r = owner.post(url(app, "resubmit"), {"answers": answers(app)}, format="json")
     assert r.status_code == 200 and r.json()["status"] == "unit_review"
     actions = [e["action"] for e in owner.get(url(app, "events")).json()]
     assert actions == ["create", "submit", "request_correction", "resubmit"]

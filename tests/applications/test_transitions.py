@@ -8,7 +8,7 @@ import time_machine
 from applications import services
 from applications.models import Application, ApplicationEvent, Deadline, Education, Material, Status
 from tests.conftest import shanghai
-from tests.factories import submit
+from tests.factories import answers, submit
 from zhicheng.errors import DomainError, PermissionDenied, TransitionConflict
 from zhicheng.models import Notification
 
@@ -169,7 +169,8 @@ def test_committee_approve_sets_paper_deadline(world, at_unit):
 def test_committee_publicity_waits_for_paper(world, at_unit):
     app = to_committee(world, at_unit)
     services.application_committee_approve(application=app, actor=world.clerk)
-    with time_machine.travel(shanghai(2024, 5, 6, 9), tick=False):
+    # 公示 over on 04-16 24:00; paper due 04-24 24:00 (a later receipt is refused: tests/applications/test_workflow)
+    with time_machine.travel(shanghai(2024, 4, 18, 9), tick=False):
         assert_refused(app, lambda: services.application_publicity_end(application=app), TransitionConflict)
         assert_refused(
             app,
@@ -204,12 +205,18 @@ def test_correction_roundtrip_returns_to_the_step_that_asked(world, at_unit, sta
     services.application_request_correction(application=app, actor=reviewer, items=["缺少学历证书", "业绩材料未盖章"])
     assert app.status == Status.CORRECTION and app.correction_items == ["缺少学历证书", "业绩材料未盖章"]
     assert app.events.last().data["items"] == ["缺少学历证书", "业绩材料未盖章"]
-    assert_refused(app, lambda: services.application_resubmit(application=app, actor=reviewer), PermissionDenied)
-    services.application_resubmit(application=app, actor=app.applicant.user)
+    assert_refused(
+        app,
+        lambda: services.application_resubmit(application=app, actor=reviewer, answers=answers(app)),
+        PermissionDenied,
+    )
+    services.application_resubmit(application=app, actor=app.applicant.user, answers=answers(app))
     assert app.status == asked_in
     assert not Deadline.objects.filter(application=app, closed_at__isnull=True, kind="correction").exists()
     assert_refused(
-        app, lambda: services.application_resubmit(application=app, actor=app.applicant.user), TransitionConflict
+        app,
+        lambda: services.application_resubmit(application=app, actor=app.applicant.user, answers=answers(app)),
+        TransitionConflict,
     )
 
 
@@ -258,10 +265,10 @@ def test_reject(world, at_unit):
     )
     services.application_reject(application=app, actor=world.unit_reviewer, reason="材料不真实")
     assert app.status == Status.REJECTED
-    assert_refused(
+    assert_refused(  # the state is checked first on the locked row: 409, not 403 (issue 12)
         app,
         lambda: services.application_reject(application=app, actor=world.unit_reviewer, reason="x"),
-        PermissionDenied,
+        TransitionConflict,
     )
 
 

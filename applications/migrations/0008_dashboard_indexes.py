@@ -31,5 +31,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("applications", "0004_scale_indexes")]
+    dependencies = [("applications", "0007_scale_indexes")]
     operations = [migrations.RunPython(forwards, backwards)]

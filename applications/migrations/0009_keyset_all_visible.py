@@ -26,5 +26,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("applications", "0005_dashboard_indexes")]
+    dependencies = [("applications", "0008_dashboard_indexes")]
     operations = [migrations.RunPython(forwards, backwards)]

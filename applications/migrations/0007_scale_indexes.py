@@ -43,5 +43,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("applications", "0003_case_counters")]
+    dependencies = [("applications", "0006_case_counters")]
     operations = [migrations.RunPython(forwards, backwards)]
