@@ -313,7 +313,8 @@ def build(n_cases: int, n_units: int, rng: random.Random) -> None:  # noqa: C901
         "specialty_id", "subspecialty_id", "level_id", "committee_id", "office_id", "young_talent_direct", "status",
         "correction_from", "correction_items", "held_until", "held_provisional", "open_objections",
         "paper_received_at", "pledge_text", "pledge_signed_at", "pledge_ip", "submitted_at", "created_at",
-        "updated_at"])  # fmt: skip
+        "updated_at", "held_since", "held_working_days", "unit_publicity_passed_at", "committee_publicity_passed_at",
+        "result_publicity_passed_at", "correction_answers"])  # fmt: skip
     ev_c = Copier(conn, "applications_applicationevent", [
         "id", "application_id", "actor_id", "actor_role", "action", "from_status", "to_status", "reason", "rule",
         "data", "created_at"])  # fmt: skip
@@ -324,13 +325,13 @@ def build(n_cases: int, n_units: int, rng: random.Random) -> None:  # noqa: C901
         "recorded_at"])  # fmt: skip
     deadline_c = Copier(conn, "applications_deadline", [
         "application_id", "kind", "due_at", "last_day", "provisional", "working_days", "extended", "extension_reason",
-        "reminded_at", "closed_at", "outcome", "created_at"])  # fmt: skip
+        "reminded_at", "closed_at", "outcome", "created_at", "requested_by_id", "requested_role", "step"])  # fmt: skip
     pub_c = Copier(conn, "publicity_publicity", ["id", "kind", "title", "unit_id", "office_id", "published_by_id",
                                                  "starts_on", "working_days", "last_day", "ends_at", "provisional",
                                                  "created_at", "closed_at"])  # fmt: skip
     meet_c = Copier(conn, "review_meeting", [
         "id", "committee_id", "office_id", "cycle_id", "series_id", "level_id", "title", "date", "place", "pass_rate",
-        "panel_size", "status", "created_by_id", "created_at", "opened_at", "closed_at", "log"])  # fmt: skip
+        "panel_size", "status", "created_by_id", "created_at", "opened_at", "closed_at"])  # fmt: skip
     pubs: dict = {}
     meetings: dict = {}
     pub_id = [next_id("publicity_publicity")]
@@ -362,7 +363,7 @@ def build(n_cases: int, n_units: int, rng: random.Random) -> None:  # noqa: C901
             meet_c.add(pk, committee.pk, committee.office_id, cycle.pk, series_id, level_id,
                        f"{year}年{committee.label}评审会议", day, "评审会议室", "0.600", 7,
                        "open" if current else "closed", actor_of["committee_clerk"], at - dt.timedelta(days=20),
-                       at, None if current else at + dt.timedelta(hours=6), "[]")  # fmt: skip
+                       at, None if current else at + dt.timedelta(hours=6))  # fmt: skip
             meetings[key] = pk
         return meetings[key]
 
@@ -399,6 +400,8 @@ def build(n_cases: int, n_units: int, rng: random.Random) -> None:  # noqa: C901
         held = None
         paper = None
         correction_from = ""
+        held_since = None
+        passed_at = {}  # publicity state -> when the case left it (the facts later acts read)
         for k, (action, target) in enumerate(steps):
             role = ROLE_OF[action]
             actor = uid0 + p
@@ -408,6 +411,8 @@ def build(n_cases: int, n_units: int, rng: random.Random) -> None:  # noqa: C901
             eid += 1
             if action == "submit":
                 submitted = at
+            if prev in PUBLICITY_KIND and target not in PUBLICITY_KIND:
+                passed_at[prev] = at
             if target == "correction":
                 correction_from = prev
             kind = PUBLICITY_KIND.get(target)
@@ -418,7 +423,7 @@ def build(n_cases: int, n_units: int, rng: random.Random) -> None:  # noqa: C901
                 pk = publicity_for(kind, owner, office_id, cohort, open_now)
                 entry_c.add(pk, aid, None if open_now else at + step_gap, "" if open_now else "moved")
                 if open_now:
-                    held = open_until
+                    held, held_since = open_until, at.date()
                 if target == "committee_publicity":
                     paper = at + dt.timedelta(days=1)
             if target == "in_meeting":
@@ -433,14 +438,17 @@ def build(n_cases: int, n_units: int, rng: random.Random) -> None:  # noqa: C901
                 at = at + step_gap
         if status == "correction":
             due = now + dt.timedelta(days=10)
-            deadline_c.add(aid, "correction", due, due.date(), False, 10, False, "", None, None, "", at)
+            deadline_c.add(aid, "correction", due, due.date(), False, 10, False, "", None, None, "", at,
+                           actor_of.get(ROLE_OF["request_correction"]), ROLE_OF["request_correction"],
+                           correction_from)  # fmt: skip
         app_c.add(aid, f"ZJ{cohort}{aid:08d}" if submitted else None, pid0 + p, unit.pk, route,
                   cycle.pk if route == "review" else None, initial_cycle.pk if route == "initial" else None,
                   series_id, None, None, level_id, committee_id if status != "draft" else None,
                   office_id if status != "draft" else None, False, status, correction_from,
                   '["补充业绩材料"]' if status == "correction" else "[]", held, False, 0, paper,
                   "承诺" if submitted else "", submitted, "127.0.0.1" if submitted else None, submitted,
-                  created, at)  # fmt: skip
+                  created, at, held_since, 5 if held_since else None, passed_at.get("unit_publicity"),
+                  passed_at.get("committee_publicity"), passed_at.get("result_publicity"), "[]")  # fmt: skip
         if i and i % 100_000 == 0:
             print(f"  {i} cases ({time.monotonic() - t:.0f} s)", flush=True)
     for c in (pub_c, meet_c, app_c, ev_c, entry_c, agenda_c, result_c, deadline_c):

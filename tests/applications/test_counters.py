@@ -19,7 +19,8 @@ S = Status
 def _acts(world, app):
     """The acts a random walk may try on a case in its current state, each with the entitled actor."""
     user = app.applicant.user
-    reviewer = world.actor_for(app) if app.status in services.REVIEWER_OF_STATE else None
+    reviewing = (S.UNIT_REVIEW, S.DEPT_RECHECK, S.COMMITTEE_REVIEW, S.ASSOCIATION_REVIEW, S.MUNICIPAL_APPROVAL)
+    reviewer = world.actor_for(app) if app.status in reviewing else None
     acts = {
         S.DRAFT: [lambda: submit(app), lambda: services.application_withdraw(application=app, actor=user)],
         S.UNIT_REVIEW: [
@@ -38,7 +39,9 @@ def _acts(world, app):
             ),
         ],
         S.COMMITTEE_PUBLICITY: [lambda: services.application_mark_paper_received(application=app, actor=world.clerk)],
-        S.CORRECTION: [lambda: services.application_resubmit(application=app, actor=user)],
+        S.CORRECTION: [
+            lambda: services.application_resubmit(application=app, actor=user, answers={"缺少材料": "已补充说明"})
+        ],
         S.RETURNED: [lambda: services.application_reopen(application=app, actor=user)],
     }.get(app.status, [])
     if app.status in (S.UNIT_REVIEW, S.DEPT_RECHECK, S.COMMITTEE_REVIEW):
