@@ -6,6 +6,7 @@ import time_machine
 
 from applications.models import Status
 from tests.applications.test_workflow import START, reach
+from tests.web.test_pages import login
 
 pytestmark = pytest.mark.django_db
 S = Status
@@ -14,7 +15,7 @@ S = Status
 def test_stepper_of_a_case_in_committee_publicity(world, client):
     with time_machine.travel(START, tick=False) as clock:
         app = reach(world, S.COMMITTEE_PUBLICITY, clock)
-        client.force_login(app.applicant.user)
+        login(client, app.applicant.user)
         html = client.get(f"/cases/{app.pk}/").content.decode()
     stepper = html[html.index('id="stepper"') :]
     stepper = stepper[: stepper.index("</section>")]
