@@ -29,8 +29,11 @@ lint: install
 format: install
 	$(PY) -m ruff check --fix . && $(PY) -m ruff format .
 
+# The quick size of the scale bench (docs/performance.md): builds BENCH_DATABASE_URL afresh, then times the pages.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench100k
 bench: install
-	$(PY) bench/run.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=zhicheng.settings.test $(PY) bench/scale_data.py --cases 100000
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=zhicheng.settings.test $(PY) bench/pages.py --requests 200
 
 clean:
 	rm -rf var

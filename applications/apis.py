@@ -78,9 +78,7 @@ def client_ip(request) -> str | None:
 
 def visible_applications(user):
     """The selector's scope, with what the API shapes read (flat query count per page)."""
-    return selectors.application_list(user=user).select_related(
-        "applicant", "unit__region", "review_cycle", "initial_cycle"
-    )
+    return selectors.application_list(user=user)
 
 
 def act_schema(request=None, summary: str = "", description: str = ""):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from zhicheng.roles import Role
 
+from . import counters
 from .models import Application, ApplicationEvent
 from .workflow import Act, Action
 
@@ -29,7 +30,7 @@ def _event(
     data: dict | None = None,
     at: dt.datetime | None = None,
 ) -> ApplicationEvent:
-    return ApplicationEvent.objects.create(
+    event = ApplicationEvent.objects.create(
         application=app,
         actor=actor,
         actor_name=actor.display_name if actor else "系统",  # as named when they acted (issue 16)
@@ -42,6 +43,8 @@ def _event(
         data=data or {},
         created_at=at or timezone.now(),
     )
+    counters.application_moved(from_status, app.status, app)  # same transaction as the move (issue 17)
+    return event
 
 
 def application_created_event(

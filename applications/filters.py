@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from zhicheng.models import Notification
 
+from . import selectors
 from .idcard import id_number_problem
 from .models import Application, Deadline, Material, Route, Status
 
@@ -65,7 +66,7 @@ class ApplicationFilter(df.FilterSet):
             return qs
         if _looks_like_id(value.upper()):
             return qs.filter(applicant__id_number=value.upper())
-        return qs.filter(Q(applicant__name__icontains=value) | Q(number=value))
+        return qs.filter(selectors.application_search_q(value))
 
 
 class MaterialFilter(df.FilterSet):

@@ -201,7 +201,10 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ApplicantSerializer)
     def get_applicant(self, app):
-        return ApplicantSerializer(app.applicant, context={**self.context, "application": app}).data
+        # ApplicantSerializer's fields, without building a serializer per row (issue 17: that was most of a page)
+        profile, user = app.applicant, self.context["request"].user
+        full = perms.can_see_full_id(user, app)
+        return {"name": profile.name, "id_number": profile.id_number if full else profile.masked_id_number}
 
     @extend_schema_field(Ref)
     def get_unit(self, app):

@@ -24,7 +24,7 @@ from zhicheng.models import CalendarDay
 from zhicheng.notify import notify
 from zhicheng.roles import Role
 
-from . import events
+from . import counters, events
 from . import permissions as perms
 from . import workflow as wf
 from .models import (
@@ -59,11 +59,12 @@ def _status_label(value: str) -> str:
 
 
 def _locked(application: Application) -> Application:
-    return (
+    app = (
         Application.objects.select_for_update(of=("self",))
         .select_related("applicant__user", "unit", "level", "series", "office")
         .get(pk=application.pk)
     )
+    return counters.remember(app)  # the keys it is counted under before the move (issue 17)
 
 
 # ---------------------------------------------------------------- the kernel

@@ -19,6 +19,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from applications import counters as app_counters
 from applications import deadlines as app_deadlines
 from applications import events as app_events
 from applications import services as app_services
@@ -42,6 +43,7 @@ from zhicheng.models import Notification
 from zhicheng.notify import notify
 from zhicheng.roles import Role
 
+from . import public
 from .models import FilingDeadline, Objection, Publicity, PublicityEntry
 
 log = logging.getLogger("publicity.timers")
@@ -145,6 +147,7 @@ def publicity_start(
             except DomainError as exc:
                 raise type(exc)(exc.code, f"申报 {app.number}：{exc.message}", source=exc.source) from None
         PublicityEntry.objects.bulk_create(PublicityEntry(publicity=pub, application=a) for a in apps)
+        public.public_changed_soon(office_id=pub.office_id)  # the cached public page (issue 17)
     return pub
 
 
@@ -207,6 +210,8 @@ def publicity_close(*, publicity: Publicity, now: dt.datetime | None = None, set
         result.remaining = open_entries.count()
         if result.remaining == 0:
             result.closed = bool(Publicity.objects.filter(pk=pub.pk, closed_at__isnull=True).update(closed_at=at))
+        if result.moved or result.stopped or result.closed:
+            public.public_changed_soon(office_id=pub.office_id)  # the cached public page (issue 17)
     return result
 
 
@@ -308,7 +313,9 @@ def _close_statement(pub: Publicity, state: str, now: dt.datetime, chunk: int) -
            SET status = %(dst)s, held_until = NULL, held_provisional = FALSE, updated_at = %(at)s,
                {wf.passed_field(state)} = %(at)s
           FROM due WHERE a.id = due.id AND a.status = %(src)s
-        RETURNING a.id, a.number, a.applicant_id, a.series_id, a.level_id, a.unit_id, a.office_id
+        RETURNING a.id, a.number, a.applicant_id, a.series_id, a.level_id, a.unit_id, a.office_id,
+                  a.committee_id, a.created_at
+    ), counted AS ({app_counters.close_deltas_sql("moved", t["unit"])}
     ), entries AS (
         UPDATE {t["entry"]} e SET left_at = %(at)s, outcome = %(outcome)s
           FROM moved WHERE e.application_id = moved.id AND e.publicity_id = %(pub)s AND e.left_at IS NULL
@@ -352,6 +359,7 @@ def _close_statement(pub: Publicity, state: str, now: dt.datetime, chunk: int) -
         "data": f'{{"publicity_id": {pub.pk}}}',
         "title_tail": f" 状态变更为「{_status_label(target)}」",
         "body_tail": f"：{_status_label(state)} → {_status_label(target)}。理由：{reason}",
+        "counter_tz": settings.TIME_ZONE,
     }
     return sql, params
 
@@ -479,6 +487,7 @@ def objection_decide(*, objection: Objection, actor, upheld: bool, reason: str) 
                     entry.update(left_at=timezone.now(), outcome=PublicityEntry.Outcome.MOVED)
             except TransitionConflict:
                 pass  # e.g. the committee 公示 still waits for the paper materials: the sweep moves it later
+        public.public_changed_soon(office_id=obj.publicity.office_id)  # the cached public page (issue 17)
     return obj
 
 
@@ -509,9 +518,10 @@ def deadline_expire(*, deadline: Deadline, now: dt.datetime) -> Application | No
             f"{app.applicant.name} {app.series.name}{app.level.name}：{what}，已视为放弃申报（{SEED_000} 五(二)）。",
             link=f"/cases/{app.pk}/",
         )
-        PublicityEntry.objects.filter(application=app, left_at__isnull=True).update(
+        if PublicityEntry.objects.filter(application=app, left_at__isnull=True).update(
             left_at=timezone.now(), outcome=PublicityEntry.Outcome.STOPPED
-        )
+        ):
+            public.public_changed_soon(office_id=app.office_id)  # the cached public page (issue 17)
         Objection.objects.filter(application=app, status=Objection.Status.OPEN).update(
             status=Objection.Status.MOOT, decided_at=timezone.now()
         )

@@ -9,16 +9,18 @@ from urllib.parse import quote
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils.functional import SimpleLazyObject
 
 from applications import permissions as app_perms
 from applications.models import Route
 from applications.views import error_context, render_case, render_page, visible_case
 from zhicheng import throttle
+from zhicheng.db_router import replica_reads
 from zhicheng.errors import DomainError
 
-from . import certificates, services
+from . import certificates, public, services
 from .forms import CertificateVerifyForm, ObjectionForm
-from .models import PublicityEntry
+from .models import Publicity, PublicityEntry
 
 
 def _current_entries():
@@ -32,15 +34,52 @@ def _current_entries():
     )  # fmt: skip
 
 
+@replica_reads
 def public_publicity(request):
-    groups: OrderedDict = OrderedDict()
-    for entry in _current_entries():
-        pub = entry.publicity
-        owner = pub.office.name if pub.office_id else (pub.unit.name if pub.unit_id else "")
-        group = groups.setdefault(owner, OrderedDict())
-        group.setdefault(pub, []).append(entry)
-    context = {"title": "公示", "groups": [(owner, list(pubs.items())) for owner, pubs in groups.items()]}
+    """Open publicities a page at a time, the rendered list cached per committee office and dropped when one of its
+    publicities changes (issue 17); `?publicity=<id>&after=<n>` pages through one publicity's entries."""
+    one = _int(request.GET.get("publicity"))
+    if one:
+        pub = Publicity.objects.filter(pk=one, closed_at__isnull=True).select_related("office", "unit").first()
+        if pub is None:
+            raise Http404("该公示不存在或已结束")
+        entries, cursor = public.publicity_entries_page(publicity=pub, after=_int(request.GET.get("after")))
+        nav = {"next": f"?publicity={pub.pk}&after={cursor}" if cursor else ""}
+        listing = _listing([{"publicity": pub, "entries": entries, "more": False}], nav)
+        fragment_key = None
+    else:
+        page = max(1, _int(request.GET.get("page")) or 1)
+        office_id = _int(request.GET.get("office")) or None
+        fragment_key = public.page_key(page=page, office_id=office_id)
+
+        def build():  # runs only when the cached fragment is missing
+            found = public.publicity_page(page=page, office_id=office_id)
+            nav = {
+                "next": f"?page={page + 1}" if found["has_next"] else "",
+                "prev": f"?page={page - 1}" if page > 1 else "",
+            }
+            return _listing(found["publicities"], nav)
+
+        listing = SimpleLazyObject(build)
+    context = {"title": "公示", "listing": listing, "fragment_key": fragment_key}
     return render_page(request, "publicity/public_list.html", context)
+
+
+def _listing(shown: list[dict], nav: dict) -> dict:
+    groups: OrderedDict = OrderedDict()
+    for row in shown:
+        pub = row["publicity"]
+        owner = pub.office.name if pub.office_id else (pub.unit.name if pub.unit_id else "")
+        pub.more_link = f"?publicity={pub.pk}&after={row['entries'][-1].application_id}" if row["more"] else ""
+        groups.setdefault(owner, OrderedDict())[pub] = row["entries"]
+    return {"groups": [(owner, list(pubs.items())) for owner, pubs in groups.items()], "nav": nav}
+
+
+def _int(value) -> int:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 0
 
 
 def objection_new(request, entry_pk: int):

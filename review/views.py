@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -22,17 +23,19 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from applications import counters as app_counters
 from applications import deadlines as app_deadlines
 from applications import permissions as perms
 from applications import selectors, workflow
 from applications import services as app_services
-from applications.models import Application, Committee, Deadline, Status
+from applications.models import Application, Committee, Deadline, Series, Status
 from applications.models.case import PUBLICITY_STATES
 from applications.views import error_context, render_case, render_page, show_error, visible_case
 from publicity import certificates
 from publicity import services as pub_services
 from publicity.models import Objection, Publicity
 from zhicheng import workdays
+from zhicheng.db_router import reading_replica, replica_reads
 from zhicheng.errors import DomainError, PermissionDenied
 from zhicheng.roles import Role
 
@@ -79,14 +82,17 @@ def _mine(roles: set[str]) -> list[str]:
     return workflow.inbox_states(roles - {Role.APPLICANT})
 
 
+INBOX_PAGE = 50
+COUNT_CAP = 1000  # a filtered view counts at most this many rows per request (shown as "1000+")
+
+
 def _inbox_queryset(request, form: InboxFilterForm, mine: list[str]):
     qs = selectors.application_list(user=request.user).exclude(status=S.DRAFT)
     base = qs
     if form.is_valid():
         data = form.cleaned_data
         if data.get("q"):
-            q = data["q"].strip()
-            qs = qs.filter(Q(number__icontains=q) | Q(applicant__name__icontains=q) | Q(unit__name__icontains=q))
+            qs = qs.filter(selectors.application_search_q(data["q"], units=True, partial_number=True))
             base = qs
         if data.get("series"):
             qs = qs.filter(series=data["series"])
@@ -103,6 +109,41 @@ def _inbox_queryset(request, form: InboxFilterForm, mine: list[str]):
     return base, qs.order_by("-submitted_at", "-id")
 
 
+def _after(value: str):
+    """The inbox's keyset cursor `<submitted_at ISO>_<id>` (pages beyond the first), or None."""
+    when, _, pk = (value or "").rpartition("_")
+    try:
+        return dt.datetime.fromisoformat(when), int(pk)
+    except ValueError:
+        return None
+
+
+def _page(qs, request):
+    """One page in the default order and the cursor of the next; no count of the whole set."""
+    after = _after(request.GET.get("after", ""))
+    if after is not None:  # (submitted_at, id) < (when, pk), written so the range reaches the index
+        when, pk = after
+        qs = qs.filter(submitted_at__lte=when).exclude(submitted_at=when, pk__gte=pk)
+    rows = list(qs[: INBOX_PAGE + 1])
+    more = len(rows) > INBOX_PAGE
+    rows = rows[:INBOX_PAGE]
+    last = rows[-1] if rows else None
+    cursor = f"{last.submitted_at.isoformat()}_{last.pk}" if more and last.submitted_at else ""
+    return rows, cursor
+
+
+def _state_counts(request, base, filtered: bool) -> tuple[dict, bool]:
+    """Cases per state for the tabs: from the counters when nothing narrows the view; else a count of at most
+    COUNT_CAP rows of the filtered set (capped=True when there are more)."""
+    if not filtered:
+        counted = selectors.inbox_state_counts(request.user)
+        if counted is not None:
+            return counted, False
+    ids = base.order_by().values("pk")[: COUNT_CAP + 1]
+    by_state = dict(Application.objects.filter(pk__in=ids).order_by().values_list("status").annotate(n=Count("id")))
+    return by_state, sum(by_state.values()) > COUNT_CAP
+
+
 def _counts(by_state: dict, mine: list[str], current: str) -> list[dict]:
     order = list(dict.fromkeys([*mine, *(s for s in S.values if by_state.get(s))]))
     return [{"value": s, "label": S(s).label, "n": by_state.get(s, 0), "on": s == current} for s in order]
@@ -116,17 +157,23 @@ def _inbox_context(request, form: InboxFilterForm) -> tuple[dict, object]:
     current = form.cleaned_data.get("status", "") if form.is_valid() else ""
     data = form.cleaned_data if form.is_valid() else {}
     scope = "all" if data.get("scope") == "all" or data.get("q") or not mine else "mine"
-    by_state = dict(base.order_by().values_list("status").annotate(n=Count("id")))
+    filtered = bool(data.get("q") or data.get("series") or data.get("level"))
+    by_state, capped = _state_counts(request, base, filtered)
+    apps, cursor = _page(qs, request)
+    following = request.GET.copy()
+    following["after"] = cursor
     context = {
         "title": "待办申报",
         "form": form,
         "counts": _counts(by_state, mine, current),
         "total": sum(by_state.values()),
+        "capped": capped,
         "has_mine": bool(mine),
         "mine_total": sum(by_state.get(s, 0) for s in mine),
         "scope": "" if current else scope,
-        "rows": (rows := _rows(qs[:200], request.user)),
-        "shown": min(qs.count(), 200),
+        "rows": (rows := _rows(apps, request.user)),
+        "shown": len(apps),
+        "next_page": following.urlencode() if cursor else "",
         "query": request.GET.urlencode(),
         "can_approve": any(r["approve"] for r in rows),
         "can_publicity": any("result_publicity_start" in r["acts"] for r in rows),
@@ -144,7 +191,8 @@ def inbox(request):
     form = InboxFilterForm(request.GET or None)
     context, qs = _inbox_context(request, form)
     if request.GET.get("export") == "xlsx":
-        return _export_cases(qs, "待办申报")
+        with reading_replica():  # exports may read a replica (DATABASE_REPLICA_URL)
+            return _export_cases(qs, "待办申报")
     if request.htmx and request.htmx.target == "inbox-table":
         return render_page(request, "review/_inbox_table.html", context)
     return render_page(request, "review/inbox.html", context)
@@ -337,6 +385,10 @@ def objection_decide(request, pk: int):
 # ---------------------------------------------------------------- supervisor dashboard
 
 
+DASHBOARD_LIST = 50
+D = app_counters.D
+
+
 def _require_supervisor(user):
     if not perms.is_supervisor(user):
         raise PermissionDenied("forbidden", "仅市职称办监管人员可以查看")
@@ -349,44 +401,45 @@ def _bars(pairs, *, kind: str = "") -> list[dict]:
 
 
 @login_required
+@replica_reads
 def dashboard(request):
     try:
         _require_supervisor(request.user)
     except DomainError as exc:
         return render_page(request, "review/forbidden.html", {"error": error_context(exc)}, status=exc.status)
-    apps = selectors.application_list(user=request.user).exclude(status=S.DRAFT)
     now = timezone.now()
     today = workdays.local_date(now)
     week_end = today + dt.timedelta(days=6)
-    by_state = dict(apps.order_by().values_list("status").annotate(n=Count("id")))
-    by_series = apps.order_by().values_list("series__name").annotate(n=Count("id")).order_by("-n")
-    committees = {c.pk: c for c in Committee.objects.filter(pk__in=apps.values("committee"))}
+    # Every figure below comes from the counters (issue 17): no COUNT(*) over the cases.
+    by_state = selectors.inbox_state_counts(request.user) or {}
+    series_names = dict(Series.objects.values_list("pk", "name"))
+    by_series = sorted(
+        ((series_names.get(k, "—"), _submitted(states)) for k, states in app_counters.totals(D.SERIES).items()),
+        key=lambda pair: -pair[1],
+    )
+    per_committee = {k: _submitted(states) for k, states in app_counters.totals(D.COMMITTEE).items()}
+    committees = {c.pk: c for c in Committee.objects.filter(pk__in=[k for k in per_committee if k])}
     by_committee = Counter()
-    for cid, n in apps.order_by().values_list("committee").annotate(n=Count("id")):
+    for cid, n in per_committee.items():
         by_committee[_committee_label(committees.get(cid))] += n
     due_week = list(
         Deadline.objects.filter(closed_at__isnull=True, last_day__gte=today, last_day__lte=week_end)
         .select_related("application__applicant")
-        .order_by("last_day")
+        .order_by("last_day")[:DASHBOARD_LIST]
     )
     publicity_week = list(
         Publicity.objects.filter(closed_at__isnull=True, last_day__gte=today, last_day__lte=week_end).order_by(
             "last_day"
-        )
+        )[:DASHBOARD_LIST]
     )
-    overdue_deadlines = list(
-        Deadline.objects.filter(closed_at__isnull=True, provisional=False, due_at__lte=now).select_related(
-            "application__applicant"
-        )
-    )
-    overdue_held = list(
-        Application.objects.filter(status__in=PUBLICITY_STATES, held_provisional=False, held_until__lte=now)
-        .select_related("applicant")
-        .order_by("held_until")[:50]
-    )
+    overdue = Deadline.objects.filter(closed_at__isnull=True, provisional=False, due_at__lte=now)
+    overdue_deadlines = list(overdue.select_related("application__applicant").order_by("due_at")[:DASHBOARD_LIST])
+    held = Application.objects.filter(status__in=PUBLICITY_STATES, held_provisional=False, held_until__lte=now)
+    overdue_held = list(held.select_related("applicant").order_by("held_until")[:DASHBOARD_LIST])
     context = {
         "title": "监管看板",
-        "total": apps.count(),
+        "total": sum(by_state.values()),
+        "overdue_total": overdue.count() + held.count(),
         "by_state": _bars([(S(s).label, by_state.get(s, 0)) for s in S.values]),
         "by_series": _bars(list(by_series)[:15]),
         "by_committee": _bars(by_committee.most_common(15)),
@@ -414,21 +467,33 @@ def _committee_label(committee) -> str:
     return f"{committee.label}（{committee.area}）"
 
 
+def _submitted(states: dict) -> int:
+    return sum(n for status, n in states.items() if status != S.DRAFT)
+
+
 def _pass_rates() -> list[dict]:
-    """Pass rate of the recorded meetings against the filed pass rate (the cap), per committee."""
+    """Pass rates per committee, cached under the newest result's id: results are only ever added, so a new result
+    is a new key, and the aggregate over every past meeting (hundreds of thousands of rows) runs once per change."""
+    newest = MeetingResult.objects.order_by("-id").values_list("id", flat=True).first()
+    return cache.get_or_set(f"dashboard:pass-rates:{newest or 0}", _pass_rates_counted, 24 * 3600)
+
+
+def _pass_rates_counted() -> list[dict]:
+    """Pass rate of the recorded meetings against the filed pass rate (the cap), per committee: one aggregate per
+    meeting in SQL (the cap is per meeting), summed per committee here."""
     per: dict = defaultdict(lambda: {"passed": 0, "candidates": 0, "cap": 0})
-    by_meeting: dict = {}
-    for result in MeetingResult.objects.select_related("meeting__committee"):
-        by_meeting[result.meeting_id] = result.meeting
-        row = per[_committee_label(result.meeting.committee)]
-        row["passed"] += result.passed
-        row["candidates"] += 1
-    counted = Counter()
-    for result in MeetingResult.objects.values_list("meeting_id"):
-        counted[result[0]] += 1
-    for meeting_id, n in counted.items():
-        meeting = by_meeting[meeting_id]
-        per[_committee_label(meeting.committee)]["cap"] += review_services.pass_cap(meeting.pass_rate, n)
+    meetings = (
+        MeetingResult.objects.order_by()
+        .values("meeting_id", "meeting__committee_id", "meeting__pass_rate")
+        .annotate(candidates=Count("id"), passed=Count("id", filter=Q(passed=True)))
+    )
+    rows = list(meetings)
+    committees = {c.pk: c for c in Committee.objects.filter(pk__in={r["meeting__committee_id"] for r in rows})}
+    for r in rows:
+        row = per[_committee_label(committees.get(r["meeting__committee_id"]))]
+        row["passed"] += r["passed"]
+        row["candidates"] += r["candidates"]
+        row["cap"] += review_services.pass_cap(r["meeting__pass_rate"], r["candidates"])
     rows = []
     for label, row in sorted(per.items()):
         rate = row["passed"] / row["candidates"] if row["candidates"] else 0

@@ -26,11 +26,14 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters (zhicheng/throttle.py) live in the cache: every test starts with none."""
+def _fresh_cache():
+    """The per-process caches (public pages, throttles, reference rows) must not carry one test's rows into the next."""
     from django.core.cache import cache
 
+    from applications import refcache
+
     cache.clear()
+    refcache.clear()
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from .case import (
     Status,
     mask_id_number,
 )
+from .counters import CaseCounter
 from .org import OrgEvent
 from .reference import (
     ApplicationWindow,
@@ -34,6 +35,7 @@ __all__ = [
     "ApplicantProfile",
     "Application",
     "ApplicationEvent",
+    "CaseCounter",
     "ContinuingEducation",
     "Deadline",
     "Education",

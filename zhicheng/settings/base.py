@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("ZHICHENG_VAR_DIR", BASE_DIR / "var"))
@@ -118,11 +119,32 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections (issue 17: a new connection per request cost 5× on the verification API); health checks
+# drop a connection the server closed. DB_CONN_MAX_AGE=0 goes back to one connection per request (e.g. behind
+# PgBouncer in transaction mode).
 DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",
         default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+# A read replica for public pages, dashboards and exports (zhicheng/db_router.py, README「扩容」).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["zhicheng.db_router.ReplicaRouter"]
+# Shared cache (the public 公示 page per committee, throttles): Redis when CACHE_URL is set, else per process.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
+        if os.environ.get("CACHE_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -205,6 +227,12 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-due-deadlines": {
         "task": "publicity.tasks.sweep_deadlines_task",
         "schedule": timedelta(seconds=TIMER_SWEEP_SECONDS),
+    },
+    # Case counters (issue 17): deltas folded hourly; a full recount every night reports and corrects any drift.
+    "compact-case-counters": {"task": "applications.tasks.compact_counters_task", "schedule": timedelta(hours=1)},
+    "reconcile-case-counters": {
+        "task": "applications.tasks.reconcile_counters_task",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

@@ -1,0 +1,20 @@
+"""gunicorn for a 2-core machine (issue 17; README「扩容」): `gunicorn zhicheng.wsgi` reads this file.
+
+Two worker processes (one per core) with 4 threads each: a request spends most of its time waiting on
+PostgreSQL, so threads overlap those waits without a third process competing for the cores with PostgreSQL
+itself. Every thread keeps its own persistent connection (CONN_MAX_AGE), so 2 × 4 = 8 server connections per
+machine. Override with GUNICORN_WORKERS / GUNICORN_THREADS (rule of thumb: workers = cores, threads 2–4).
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+max_requests = 5000  # recycle a worker now and then (memory), with jitter so both do not restart together
+max_requests_jitter = 500
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
