@@ -780,10 +780,10 @@ def calendar_override_set(*, actor, date: dt.date, is_workday: bool, name: str, 
     """The supervisor overrides one day, naming its source document. Errors: PermissionDenied, DomainError."""
     if not perms.is_supervisor(actor):
         raise PermissionDenied("forbidden", "仅市职称办可调整工作日历")
-    return workdays.calendar_day_set(date=date, is_workday=is_workday, name=name, source=source)
+    return workdays.calendar_day_set(date=date, is_workday=is_workday, name=name, source=source, actor=actor)
 
 
 def calendar_override_delete(*, actor, day: CalendarDay) -> None:
     if not perms.is_supervisor(actor):
         raise PermissionDenied("forbidden", "仅市职称办可调整工作日历")
-    workdays.calendar_day_delete(day=day)
+    workdays.calendar_day_delete(day=day, actor=actor)

@@ -35,7 +35,7 @@ from applications.models import (
 from applications.models.case import PUBLICITY_STATES, publicity_over_q
 from zhicheng import workdays
 from zhicheng.errors import DomainError, TransitionConflict
-from zhicheng.models import Notification
+from zhicheng.models import CalendarChange, Notification
 from zhicheng.notify import notify
 from zhicheng.roles import Role
 
@@ -616,45 +616,92 @@ def filing_remind(*, filing: FilingDeadline, now: dt.datetime) -> bool:
 # ---------------------------------------------------------------- calendar: provisional dates made final
 
 
-def publicity_calendar_changed() -> dict[str, int]:
-    """CALENDAR_CHANGED hook: recompute provisional publicities (from their own start and length), the cases
-    held in them, then every other provisional deadline (applications.deadlines). Idempotent."""
+def publicity_calendar_changed(change_id: int | None = None) -> dict[str, int]:
+    """CALENDAR_CHANGED hook: recompute every period that has not ended yet — each open publicity from its own
+    start and length, and the cases held in it; then every other open deadline (applications.deadlines) — record
+    why on each case, and tell the people concerned. A period already over (its end has passed, provisional or
+    not closed by a sweep yet) is never reopened; a final period is never shortened to a moment already past.
+    Idempotent: a second run finds nothing different."""
     now = timezone.now()
+    change = CalendarChange.objects.filter(pk=change_id).first() if change_id else None
     handled: set[int] = set()
     counts = {"publicities": 0}
-    known: dict[int, bool] = {}
+    moves: list[app_deadlines.Recomputed] = []
+    moved_pubs: list[tuple[Publicity, dt.date]] = []
     with transaction.atomic():
-        for pub in Publicity.objects.select_for_update().filter(provisional=True, closed_at__isnull=True):
-            years = range(pub.starts_on.year, pub.last_day.year + 1)
-            if not all(known.setdefault(y, workdays.year_known(y)) for y in years):
-                continue
+        open_q = Q(provisional=True) | Q(ends_at__gt=now)
+        if change is not None:
+            open_q &= Q(provisional=True) | Q(last_day__gte=change.first_date)
+        for pub in Publicity.objects.select_for_update().filter(open_q, closed_at__isnull=True).order_by("pk"):
             end = app_services.publicity_period(pub.starts_on, pub.working_days)
+            if (end.last_day, end.provisional) == (pub.last_day, pub.provisional):
+                continue
+            if not pub.provisional and end.ends_at < pub.ends_at and end.ends_at <= now:
+                continue  # never shortened into the past
+            old = pub.last_day
             pub.last_day, pub.ends_at, pub.provisional = end.last_day, end.ends_at, end.provisional
             pub.save(update_fields=["last_day", "ends_at", "provisional"])
             counts["publicities"] += 1
+            moved_pubs.append((pub, old))
             apps = Application.objects.filter(
                 publicity_entries__publicity=pub,
                 publicity_entries__left_at__isnull=True,
                 status=KIND_STATE[pub.kind],
-                held_provisional=True,
+                held_until__isnull=False,
             )
             for app in apps.select_for_update(of=("self",)):
-                app_deadlines.application_hold_recomputed(app, end, now=now)
+                app_deadlines.application_hold_recomputed(app, end, now=now, change=change)
                 handled.add(app.pk)
-        counts.update(app_deadlines.recompute_provisional(skip_applications=handled))
+                label = Publicity.Kind(pub.kind).label
+                moves.append(app_deadlines.Recomputed(app.pk, label, old, end.last_day, end.provisional))
+        more, app_moves = app_deadlines.recompute_open_periods(change=change, skip_applications=handled, now=now)
+        counts.update(more)
+        moves += app_moves
+        _notify_recomputed(change, moves, moved_pubs)
+        if change is not None:
+            CalendarChange.objects.filter(pk=change.pk).update(recomputed={**counts, "cases": len(moves)})
     return counts
 
 
+def _notify_recomputed(change, moves: list, moved_pubs: list) -> None:
+    """Tell each applicant whose period moved, and whoever runs each moved publicity or deadline."""
+    why = f"（{change.summary}，依据：{change.source}）" if change is not None else "（工作日历变更）"
+    apps = Application.objects.in_bulk({m.application_id for m in moves})
+    users = {a.pk: a.applicant.user for a in Application.objects.filter(pk__in=apps).select_related("applicant__user")}
+    by_app: dict[int, list[str]] = defaultdict(list)
+    for m in moves:
+        by_app[m.application_id].append(
+            f"{m.what}最后一日由{m.old:%Y年%m月%d日}改为{m.new:%Y年%m月%d日}{'（暂定）' if m.provisional else ''}"
+        )
+    for app_id, lines in by_app.items():
+        app = apps[app_id]
+        notify([users.get(app_id)], f"申报 {app.number} 的期限已按工作日历重新计算", "；".join(lines) + why,
+               link=f"/cases/{app.pk}/")  # fmt: skip
+    for pub, old in moved_pubs:
+        people = [pub.published_by]
+        people += _users(Role.UNIT_REVIEWER, unit=pub.unit_id) if pub.unit_id else []
+        people += _users(Role.COMMITTEE_CLERK, office=pub.office_id) if pub.office_id else []
+        notify(people, f"公示「{pub.title}」期满日已重新计算",
+               f"最后一日由{old:%Y年%m月%d日}改为{pub.last_day:%Y年%m月%d日}"
+               f"{'（暂定）' if pub.provisional else ''}{why}")  # fmt: skip
+    # Offices whose paper deadlines moved: their clerks act on the paper materials.
+    offices: dict[int, list[str]] = defaultdict(list)
+    for m in moves:
+        app = apps[m.application_id]
+        if m.what == Deadline.Kind.PAPER.label and app.office_id:
+            offices[app.office_id].append(f"{app.number}：{m.new:%Y年%m月%d日}")
+    for office_id, lines in offices.items():
+        notify(_users(Role.COMMITTEE_CLERK, office=office_id), "纸质材料报送期限已按工作日历重新计算",
+               "；".join(lines) + why)  # fmt: skip
+
+
 def _calendar_recheck() -> None:
-    """Safety net for a lost hook: if some provisional date now falls in known years, recompute."""
-    years = set()
-    years |= {d.year for d in Publicity.objects.filter(provisional=True, closed_at__isnull=True)
-              .values_list("last_day", flat=True).distinct()}  # fmt: skip
-    years |= {d.year for d in Deadline.objects.filter(provisional=True, closed_at__isnull=True)
-              .values_list("last_day", flat=True).distinct()}  # fmt: skip
+    """Safety net for a lost hook: if the last day of some provisional period is now decided for good, recompute."""
+    days = set(Publicity.objects.filter(provisional=True, closed_at__isnull=True).values_list("last_day", flat=True))
+    days |= set(Deadline.objects.filter(provisional=True, closed_at__isnull=True).values_list("last_day", flat=True))
     held = Application.objects.filter(status__in=PUBLICITY_STATES, held_provisional=True, held_until__isnull=False)
-    years |= {workdays.local_date(h - dt.timedelta(seconds=1)).year for h in held.values_list("held_until", flat=True)}
-    if any(workdays.year_known(y) for y in years):
+    days |= {workdays.local_date(h - dt.timedelta(seconds=1)) for h in held.values_list("held_until", flat=True)}
+    if any(workdays.dates_final(d, d) for d in days):
         publicity_calendar_changed()
 
 

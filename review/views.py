@@ -516,7 +516,7 @@ def calendar_page(request):
                 raise DomainError("calendar_bad_file", "文件不是有效的 YAML/JSON（UTF-8）") from None
             if not isinstance(data, dict):
                 raise DomainError("calendar_bad_file", "放假安排文件须包含 year（年份）和 source（依据文件）")
-            year, days = workdays.calendar_import_year(data=data)
+            year, days = workdays.calendar_import_year(data=data, actor=request.user)
             messages.success(
                 request, f"已导入 {year.year} 年放假安排（{year.source}），共 {days} 天调整；暂定期限将重新计算。"
             )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import CalendarDay, CalendarYear, User
+from .models import CalendarChange, CalendarDay, CalendarYear, User
 
 admin.site.site_header = "职称评审业务系统"
 admin.site.site_title = "职称评审业务系统"
@@ -32,6 +32,30 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_display = ("date", "is_workday", "name", "source")
     list_filter = ("is_workday",)
     date_hierarchy = "date"
+
+    # Through the services, so that every open period is recomputed and the change recorded.
+    def save_model(self, request, obj, form, change):
+        from . import workdays
+
+        if change and "date" in form.changed_data:
+            workdays.calendar_day_delete(day=CalendarDay.objects.get(pk=obj.pk), actor=request.user)
+        saved = workdays.calendar_day_set(date=obj.date, is_workday=obj.is_workday, name=obj.name, source=obj.source,
+                                          actor=request.user)  # fmt: skip
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        from . import workdays
+
+        workdays.calendar_day_delete(day=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+@admin.register(CalendarChange)
+class CalendarChangeAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "kind", "summary", "source", "actor")
 
 
 @admin.register(CalendarYear)
