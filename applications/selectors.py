@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
 
 from zhicheng.roles import Role
 
-from .models import Application, ApplicationEvent
+from .models import Application, ApplicationEvent, InitialCycle, ReviewCycle, Route
 from .permissions import memberships
 
 
@@ -54,3 +56,15 @@ def replay_status(events) -> str:
             raise ValueError(f"办理记录不连续：第 {ev.pk} 条自「{ev.from_status}」起，但此前为「{state}」")
         state = ev.to_status
     return state
+
+
+def cycle_current(route: str, today: dt.date) -> ReviewCycle | InitialCycle | None:
+    """The one rule by which the wizard, the API and the pre-check pick "the" cycle of a new application: the
+    cycle of today's year; while it is not loaded yet, the latest earlier one (its windows then say it is closed);
+    failing that, the latest there is. None when no cycle of the route exists."""
+    model = ReviewCycle if route == Route.REVIEW else InitialCycle
+    return (
+        model.objects.filter(year=today.year).first()
+        or model.objects.filter(year__lt=today.year).order_by("-year").first()
+        or model.objects.order_by("-year").first()
+    )

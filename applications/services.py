@@ -32,6 +32,7 @@ from .models import (
     Route,
     Status,
 )
+from .titles import held_title_record_for_certified
 
 S = Status
 SEED_000 = "镇职称办〔2024〕11号"
@@ -694,6 +695,7 @@ def application_certify(*, application: Application, certificate_number: str):
         call=lambda app: app.certify(),
         rule=f"{SEED_000} 六(二)",
         data={"certificate_number": certificate_number},
+        after=lambda app: held_title_record_for_certified(app, certificate_number=certificate_number),
     )
 
 
