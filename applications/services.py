@@ -234,7 +234,7 @@ def application_submit(*, application: Application, actor, pledge_accepted: bool
     Errors: DomainError listing every failed rule; PermissionDenied; TransitionConflict.
     """
     from .eligibility import check_submission  # late: eligibility uses selectors that import services' models
-    from .materials import missing_materials
+    from .materials import materials_source, missing_materials
     from .routing import route_application
 
     if not pledge_accepted:
@@ -253,7 +253,7 @@ def application_submit(*, application: Application, actor, pledge_accepted: bool
         missing = missing_materials(app)
         if missing:
             raise DomainError(
-                "materials_missing", "尚缺以下申报材料：" + "、".join(missing), source=f"{SEED_001} 五(三)"
+                "materials_missing", "尚缺以下申报材料：" + "、".join(missing), source=materials_source(app)
             )
         if app.route == Route.REVIEW:
             app.committee = route_application(app)

@@ -60,6 +60,11 @@ class MeetingForm(forms.Form):
     place = forms.CharField(label="会议地点", max_length=200)
     pass_rate = forms.DecimalField(label="评审通过率（0～1）", max_digits=4, decimal_places=3)
     panel_size = forms.IntegerField(label="评审专家人数", initial=7)
+    late_reason = forms.CharField(
+        label="晚于中级评审完成期限的理由（中级会议晚于11月30日时填写）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, offices=(), **kwargs):
         super().__init__(*args, **kwargs)
