@@ -25,6 +25,7 @@ from zhicheng.roles import Role
 
 from .models import Application, ApplicationEvent, Deadline, Status
 from .models.case import PUBLICITY_STATES
+from .periods import application_cycle, cycle_periods
 
 S = Status
 CALENDAR_RULE = "工作日历：导入年度放假安排后重新计算暂定期限"
@@ -84,12 +85,10 @@ def _hold_start(app: Application) -> tuple[dt.date, int] | None:
     ev = ApplicationEvent.objects.filter(application=app, action=action).order_by("-id").first() if action else None
     if ev is None:
         return None
-    days = (
-        settings.ZHICHENG.get("RESULT_PUBLICITY_WORKING_DAYS", 5)
-        if app.status == S.RESULT_PUBLICITY
-        else 5  # seed 000 五(一)(三)
-    )
-    return workdays.local_date(ev.created_at), max(int(days), 5)
+    periods = cycle_periods(application_cycle(app))
+    minimum = periods.publicity_min_working_days  # seed 000 五(一)(三)
+    days = periods.result_publicity_working_days if app.status == S.RESULT_PUBLICITY else minimum
+    return workdays.local_date(ev.created_at), max(int(days), minimum)
 
 
 @dataclass(frozen=True)

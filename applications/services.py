@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -32,6 +31,7 @@ from .models import (
     Route,
     Status,
 )
+from .periods import application_cycle, cycle_periods
 from .titles import held_title_record_for_certified
 
 S = Status
@@ -319,8 +319,10 @@ def application_committee_approve(*, application: Application, actor, period: wo
     """Committee office review passes: the committee 公示 starts and paper materials fall due in 10 working days."""
     now = timezone.now()
     today = workdays.local_date(now)
-    period = period or publicity_period(today)
-    paper = workdays.add_workdays(today, PAPER_WORKING_DAYS)
+    periods = cycle_periods(application_cycle(application))
+    period = period or publicity_period(today, periods.publicity_min_working_days)
+    paper_days = periods.paper_working_days
+    paper = workdays.add_workdays(today, paper_days)
 
     def after(app: Application):
         Deadline.objects.create(
@@ -329,7 +331,7 @@ def application_committee_approve(*, application: Application, actor, period: wo
             due_at=paper.ends_at,
             last_day=paper.last_day,
             provisional=paper.provisional,
-            working_days=PAPER_WORKING_DAYS,
+            working_days=paper_days,
         )
 
     return _transition(
@@ -410,9 +412,11 @@ def application_request_correction(
     items = [str(i).strip() for i in items or [] if str(i).strip()]
     if not items:
         raise DomainError("items_required", "须一次性列明需要补正的全部内容", source=f"{SEED_000} 五(二)")
-    days = working_days or settings.ZHICHENG["CORRECTION_WORKING_DAYS"]
-    if not 1 <= days <= 60:
-        raise DomainError("bad_days", "补正期限应为 1～60 个工作日")
+    periods = cycle_periods(application_cycle(application))
+    days = working_days or periods.correction_working_days
+    low, high = periods.correction_min_working_days, periods.correction_max_working_days
+    if not low <= days <= high:
+        raise DomainError("bad_days", f"补正期限应为 {low}～{high} 个工作日")
     predicate, role = REVIEWER_OF_STATE.get(application.status, (None, Role.UNIT_REVIEWER))
     end = workdays.add_workdays(workdays.local_date(timezone.now()), days)
 

@@ -33,6 +33,7 @@ from applications.models import (
     Unit,
 )
 from applications.models.case import PUBLICITY_STATES, publicity_over_q
+from applications.periods import application_cycle, cycle_periods
 from zhicheng import workdays
 from zhicheng.errors import DomainError, TransitionConflict
 from zhicheng.models import CalendarChange, Notification
@@ -117,10 +118,12 @@ def publicity_start(
     start = start or today
     if start < today:
         raise DomainError("publicity_backdated", "公示开始日期不得早于今天", source=KIND_RULE[kind])
-    default_days = _setting("RESULT_PUBLICITY_WORKING_DAYS", 5) if kind == Publicity.Kind.RESULT else 5
+    periods = cycle_periods(application_cycle(apps[0]))
+    minimum = max(periods.publicity_min_working_days, app_services.PUBLICITY_MIN_WORKING_DAYS)
+    default_days = periods.result_publicity_working_days if kind == Publicity.Kind.RESULT else minimum
     days = working_days or default_days
-    if days < app_services.PUBLICITY_MIN_WORKING_DAYS:
-        raise DomainError("publicity_too_short", "公示期不得少于5个工作日", source=KIND_RULE[kind])
+    if days < minimum:
+        raise DomainError("publicity_too_short", f"公示期不得少于{minimum}个工作日", source=KIND_RULE[kind])
     if kind == Publicity.Kind.UNIT:
         scope = {a.unit_id for a in apps}
         if len(scope) != 1:
@@ -523,14 +526,21 @@ def _reminder_at(last_day: dt.date, cache: dict | None) -> dt.datetime:
 # ---------------------------------------------------------------- meeting filing deadline (seed 000 六(一))
 
 
-def filing_due_at(meeting_on: dt.date) -> dt.datetime:
+def filing_due_at(meeting_on: dt.date, days_before: int = FILING_DAYS_BEFORE) -> dt.datetime:
     """The 报备 must be accepted at least 15 (calendar) days before the meeting: the moment after that day."""
-    return workdays.end_of_day(meeting_on - dt.timedelta(days=FILING_DAYS_BEFORE))
+    return workdays.end_of_day(meeting_on - dt.timedelta(days=days_before))
 
 
-def filing_deadline_set(*, meeting_id: int, office, title: str, meeting_on: dt.date) -> FilingDeadline:
-    """Register (or move) a meeting's filing deadline. Called by the meetings side when a meeting is planned."""
-    due = filing_due_at(meeting_on)
+def _filing_last_day(fd: FilingDeadline) -> dt.date:
+    return workdays.local_date(fd.due_at - dt.timedelta(seconds=1))
+
+
+def filing_deadline_set(
+    *, meeting_id: int, office, title: str, meeting_on: dt.date, days_before: int = FILING_DAYS_BEFORE
+) -> FilingDeadline:
+    """Register (or move) a meeting's filing deadline. Called by the meetings side when a meeting is planned, with
+    the cycle's number of days (applications.periods)."""
+    due = filing_due_at(meeting_on, days_before)
     with transaction.atomic():
         fd = FilingDeadline.objects.select_for_update().filter(meeting_id=meeting_id).first()
         if fd is None:
@@ -575,7 +585,8 @@ def filing_alert(*, filing: FilingDeadline, now: dt.datetime) -> bool:
             return False
         fd.alerted_at = now
         fd.save(update_fields=["alerted_at"])
-        last_day = fd.meeting_on - dt.timedelta(days=FILING_DAYS_BEFORE)
+        last_day = _filing_last_day(fd)
+        days_before = (fd.meeting_on - last_day).days
         if fd.filed_at is not None:
             # Filed in time, not yet decided: the meeting may still open once 市职称办 accepts it.
             title = f"评审会议「{fd.title}」的报备尚待市职称办审核"
@@ -586,7 +597,7 @@ def filing_alert(*, filing: FilingDeadline, now: dt.datetime) -> bool:
         else:
             title = f"评审会议「{fd.title}」未按期完成报备"
             body = (
-                f"会议定于{fd.meeting_on:%Y年%m月%d日}，须于{last_day:%Y年%m月%d日}前（提前{FILING_DAYS_BEFORE}天）"
+                f"会议定于{fd.meeting_on:%Y年%m月%d日}，须于{last_day:%Y年%m月%d日}前（提前{days_before}天）"
                 f"报备并经市职称办同意；目前没有按期提交的报备，会议不得召开，请调整会议日期后重新报备"
                 f"（{SEED_000} 六(一)）。"
             )
@@ -600,7 +611,7 @@ def filing_remind(*, filing: FilingDeadline, now: dt.datetime) -> bool:
         fd = FilingDeadline.objects.select_for_update().get(pk=filing.pk)
         if fd.reminded_at or fd.alerted_at or fd.accepted_at or fd.cancelled_at or fd.due_at <= now:
             return False
-        last_day = fd.meeting_on - dt.timedelta(days=FILING_DAYS_BEFORE)
+        last_day = _filing_last_day(fd)
         if app_deadlines.reminder_at(last_day) > now:
             return False
         fd.reminded_at = now
@@ -779,7 +790,7 @@ def timers_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
         ).order_by("due_at", "pk"),
         lambda fd: filing_remind(filing=fd, now=now),
         batch,
-        stop_when=lambda fd: app_deadlines.reminder_at(fd.meeting_on - dt.timedelta(days=FILING_DAYS_BEFORE)) > now,
+        stop_when=lambda fd: app_deadlines.reminder_at(_filing_last_day(fd)) > now,
     )
     return counts
 

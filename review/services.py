@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from applications import services as app_services
 from applications.models import Application, ApplicationEvent, Status
+from applications.periods import cycle_periods
 from publicity import services as pub_services
 from publicity.models import Publicity
 from zhicheng import workdays
@@ -147,11 +148,10 @@ def meeting_date_check(*, cycle, level, date: dt.date, late_reason: str = "") ->
             f"中级评审原则上在{deadline:%Y年%m月%d日}前完成（{rules.intermediate_source}）；"
             "如确需晚于该日召开，请填写理由"
         )
-    days = (date - _today()).days
-    if days < FILING_DAYS_BEFORE:
+    days, before = (date - _today()).days, cycle_periods(cycle).filing_days_before
+    if days < before:
         warnings.append(
-            f"会议距今仅{days}天，已不能在会议{FILING_DAYS_BEFORE}天前完成报备（{RULE_FILING}），"
-            "按此日期会议不得召开，请考虑改期"
+            f"会议距今仅{days}天，已不能在会议{before}天前完成报备（{RULE_FILING}），按此日期会议不得召开，请考虑改期"
         )
     info = workdays.day_info(date)
     if not info.is_workday:
@@ -160,6 +160,11 @@ def meeting_date_check(*, cycle, level, date: dt.date, late_reason: str = "") ->
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def filing_days(meeting: Meeting) -> int:
+    """Days before the meeting its 报备 must be made (seed 000 六(一): 15, calendar days) — the cycle's data."""
+    return cycle_periods(meeting.cycle).filing_days_before
 
 
 def _today() -> dt.date:
@@ -273,7 +278,7 @@ def meeting_create(*, actor, committee, series, level, date: dt.date, place: str
         meeting.save()
         _log(meeting, actor, "create", date=date.isoformat(), warnings=warnings, late_reason=meeting.late_reason)
         pub_services.filing_deadline_set(meeting_id=meeting.pk, office=meeting.office, title=meeting.title,
-                                         meeting_on=date)  # fmt: skip
+                                         meeting_on=date, days_before=filing_days(meeting))  # fmt: skip
     meeting.warnings = warnings
     return meeting
 
@@ -461,10 +466,11 @@ def meeting_reschedule(*, meeting: Meeting, actor, date: dt.date, reason: str, l
         m.date = date
         m.save(update_fields=["date"])
         _log(m, actor, "reschedule", old=old.isoformat(), new=date.isoformat(), reason=reason.strip())
-        pub_services.filing_deadline_set(meeting_id=m.pk, office=m.office, title=m.title, meeting_on=date)
+        pub_services.filing_deadline_set(meeting_id=m.pk, office=m.office, title=m.title, meeting_on=date,
+                                         days_before=filing_days(m))  # fmt: skip
         body = (
             f"由{old:%Y年%m月%d日}改至{date:%Y年%m月%d日}，理由：{reason}。"
-            f"原报备失效，须于新会议日期{FILING_DAYS_BEFORE}天前重新报备（{RULE_FILING}）。"
+            f"原报备失效，须于新会议日期{filing_days(m)}天前重新报备（{RULE_FILING}）。"
         )
         notify(_supervisors(), f"评审会议「{m.title}」改期", body)
     m.warnings = warnings
@@ -493,10 +499,10 @@ def filing_submit(*, meeting: Meeting, actor, note: str = "") -> MeetingFiling:
         _require_clerk(actor, m, "报备评审会议")
         _require_planned(m, "报备")
         days = (m.date - today).days
-        if days < FILING_DAYS_BEFORE:
+        if days < filing_days(m):
             raise DomainError(
                 "filing_too_late",
-                f"评审会议须在召开{FILING_DAYS_BEFORE}天前向市职称办报备（{RULE_FILING}）：会议定于"
+                f"评审会议须在召开{filing_days(m)}天前向市职称办报备（{RULE_FILING}）：会议定于"
                 f"{m.date:%Y年%m月%d日}，今天距会议仅{days}天，请先调整会议日期",
                 source=RULE_FILING,
                 fields={"days_before": days},
@@ -562,9 +568,7 @@ def _decide(filing: MeetingFiling, actor, status: str, reason: str = "") -> Meet
             notify(_clerks(m.office_id), f"评审会议报备已同意：{m.title}", f"会议可于{m.date:%Y年%m月%d日}召开。")
         else:
             pub_services.filing_deadline_filed(meeting_id=m.pk, filed_at=None)
-            body = (
-                f"退回理由：{reason}。请补充后于会议{FILING_DAYS_BEFORE}天前重新报备，或调整会议日期（{RULE_FILING}）。"
-            )
+            body = f"退回理由：{reason}。请补充后于会议{filing_days(m)}天前重新报备，或调整会议日期（{RULE_FILING}）。"
             notify(_clerks(m.office_id), f"评审会议报备被退回：{m.title}", body)
     filing.refresh_from_db()
     return f
@@ -592,10 +596,10 @@ def meeting_open(*, meeting: Meeting, actor) -> Meeting:
         _require_clerk(actor, m, "召开评审会议")
         _require_planned(m, "召开")
         filing = m.filings.filter(status=MeetingFiling.Status.ACCEPTED, meeting_date=m.date).first()
-        if filing is None or (m.date - filing.filed_on).days < FILING_DAYS_BEFORE:
+        if filing is None or (m.date - filing.filed_on).days < filing_days(m):
             raise DomainError(
                 "filing_not_accepted",
-                f"评审会议须在召开{FILING_DAYS_BEFORE}天前报备并经市职称办同意后方可召开（{RULE_FILING}）；"
+                f"评审会议须在召开{filing_days(m)}天前报备并经市职称办同意后方可召开（{RULE_FILING}）；"
                 "本次会议没有按期报备且已同意的报备，请调整会议日期后重新报备",
                 source=RULE_FILING,
             )

@@ -639,7 +639,7 @@ def _meeting_context(request, meeting) -> dict:
         "addable": addable,
         "manage": manage,
         "decide": review_perms.can_decide_filing(request.user),
-        "filing_due": meeting.date - dt.timedelta(days=15),
+        "filing_due": meeting.date - dt.timedelta(days=review_services.filing_days(meeting)),
         "results": list(meeting.results.select_related("application__applicant")),
         "attendance": attendance,
         "present_ids": present_ids,
@@ -720,7 +720,7 @@ def meeting_act(request, pk: int, action: str):
             meeting = review_services.meeting_reschedule(
                 meeting=meeting, actor=user, date=form.cleaned_data["date"], reason=form.cleaned_data["reason"]
             )
-            due = meeting.date - dt.timedelta(days=review_services.FILING_DAYS_BEFORE)
+            due = meeting.date - dt.timedelta(days=review_services.filing_days(meeting))
             note = (
                 f"会议已由{old:%Y年%m月%d日}改至{meeting.date:%Y年%m月%d日}；原有报备随之失效，"
                 f"须最迟于{due:%Y年%m月%d日}向市职称办报备。"
