@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from applications import permissions as perms
 from applications import selectors as app_selectors
 from applications.apis import parsed
-from applications.models import Application
+from applications.models import Application, Unit
 from applications.serializers import ApplicationSerializer
 from publicity import serializers as pub_s
 from zhicheng.api import VisibleFirst
@@ -328,6 +328,24 @@ class ExpertViewSet(
         return Response(
             self.get_serializer(services.expert_set_active(actor=request.user, expert=expert, active=active)).data
         )
+
+    @extend_schema(request=s.ConflictInputSerializer, responses={201: s.ConflictSerializer}, summary="登记专家申请回避")
+    @action(detail=True, methods=["post"], url_path="declare-conflict")
+    def declare_conflict(self, request, pk=None):
+        expert = self.get_object()
+        data = parsed(s.ConflictInputSerializer, request)
+        app = None
+        if data.get("application"):
+            app = app_selectors.application_list(user=request.user).filter(pk=data["application"]).first()
+            if app is None:
+                raise NotFound("not_found", "申报不存在或您无权查看", fields={"application": ["申报不存在或无权查看"]})
+        unit = Unit.objects.filter(pk=data["unit"]).first() if data.get("unit") else None
+        if data.get("unit") and unit is None:
+            raise NotFound("not_found", "单位不存在", fields={"unit": ["单位不存在"]})
+        conflict = services.expert_conflict_declare(
+            actor=request.user, expert=expert, reason=data["reason"], application=app, unit=unit
+        )
+        return Response(s.ConflictSerializer(conflict).data, status=status.HTTP_201_CREATED)
 
 
 ROUTES = [

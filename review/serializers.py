@@ -8,6 +8,7 @@ from applications.models import Committee, CommitteeOffice, Level, Series, Unit
 
 from .models import (
     Expert,
+    ExpertConflict,
     ExpertDraw,
     ExpertPool,
     Meeting,
@@ -266,11 +267,31 @@ class ExpertSerializer(serializers.ModelSerializer):
     pool = serializers.PrimaryKeyRelatedField(queryset=ExpertPool.objects.all())
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
     active = serializers.BooleanField(read_only=True)
+    id_number = serializers.CharField(
+        max_length=18,
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text="身份证号（选填，不回显）：本人为评审对象时回避",
+    )
 
     class Meta:
         model = Expert
-        fields = ["id", "pool", "name", "unit", "unit_name", "title", "specialty", "phone", "active"]
+        fields = ["id", "pool", "name", "unit", "unit_name", "title", "specialty", "phone", "active", "id_number"]
         read_only_fields = ["id", "active"]
+
+
+class ConflictInputSerializer(serializers.Serializer):
+    application = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    unit = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    reason = serializers.CharField(max_length=300)
+
+
+class ConflictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExpertConflict
+        fields = ["id", "expert", "application", "unit", "reason", "declared_at"]
+        read_only_fields = fields
 
 
 class ActiveSerializer(serializers.Serializer):

@@ -224,13 +224,14 @@ def expert_pool_create(*, actor, office, series, level, name: str = "") -> Exper
 
 
 def expert_add(*, actor, pool: ExpertPool, name: str, unit=None, unit_name: str = "", title: str = "",
-               specialty: str = "", phone: str = "") -> Expert:  # fmt: skip
+               specialty: str = "", phone: str = "", id_number: str = "", user=None) -> Expert:  # fmt: skip
     if not perms.can_edit_pool(actor, pool):
         raise PermissionDenied("forbidden", "您无权维护该评审专家库")
     if not name.strip():
         raise DomainError("name_required", "请填写专家姓名")
     return Expert.objects.create(pool=pool, name=name.strip(), unit=unit, unit_name=unit_name, title=title,
-                                 specialty=specialty, phone=phone)  # fmt: skip
+                                 specialty=specialty, phone=phone, id_number=(id_number or "").strip().upper(),
+                                 user=user)  # fmt: skip
 
 
 def expert_set_active(*, actor, expert: Expert, active: bool) -> Expert:

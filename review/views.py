@@ -718,13 +718,19 @@ def meeting_act(request, pk: int, action: str):
                 raise DomainError("bad_form", f"请填写改期信息：{form_problems(form)}")
             old = meeting.date
             meeting = review_services.meeting_reschedule(
-                meeting=meeting, actor=user, date=form.cleaned_data["date"], reason=form.cleaned_data["reason"]
+                meeting=meeting,
+                actor=user,
+                date=form.cleaned_data["date"],
+                reason=form.cleaned_data["reason"],
+                late_reason=form.cleaned_data["late_reason"],
             )
             due = meeting.date - dt.timedelta(days=review_services.filing_days(meeting))
             note = (
                 f"会议已由{old:%Y年%m月%d日}改至{meeting.date:%Y年%m月%d日}；原有报备随之失效，"
                 f"须最迟于{due:%Y年%m月%d日}向市职称办报备。"
             )
+            for warning in meeting.warnings:
+                messages.warning(request, f"请注意：{warning}")
         elif action == "open":
             review_services.meeting_open(meeting=meeting, actor=user)
             note = "评审会议已开始。"

@@ -239,3 +239,26 @@ def test_normalised_unit_name():
     assert review.normalised_unit_name(" 镇江（索普）集团 有限公司 ") == review.normalised_unit_name(
         "镇江(索普)集团有限公司"
     )
+
+
+def test_conflict_and_id_number_through_the_api(world):
+    p, _ = ExpertPool.objects.get_or_create(office=world.office, series=series("建设工程"), level=level("中级"))
+    api = APIClient()
+    api.force_authenticate(world.clerk)
+    person = world.applicant()
+    body = {"pool": p.pk, "name": "专家甲", "unit_name": "外单位", "id_number": person.id_number}
+    r = api.post("/api/v1/experts/", body, format="json")
+    assert r.status_code == 201, r.content
+    assert "id_number" not in r.json()  # never shown back
+    expert = Expert.objects.get(pk=r.json()["id"])
+    assert expert.id_number == person.id_number
+    r = api.post(f"/api/v1/experts/{expert.pk}/declare-conflict/", {"unit": world.unit.pk, "reason": "曾在该单位任职"},
+                 format="json")  # fmt: skip
+    assert r.status_code == 201 and r.json()["unit"] == world.unit.pk
+    r = api.post(f"/api/v1/experts/{expert.pk}/declare-conflict/", {"reason": "无对象"}, format="json")
+    assert r.status_code == 400 and r.json()["code"] == "conflict_target"
+    outsider = APIClient()
+    outsider.force_authenticate(world.supervisor)
+    r = outsider.post(f"/api/v1/experts/{expert.pk}/declare-conflict/", {"unit": world.unit.pk, "reason": "x"},
+                      format="json")  # fmt: skip
+    assert r.status_code == 403
