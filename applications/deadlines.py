@@ -21,19 +21,13 @@ from django.utils import timezone
 
 from zhicheng import workdays
 from zhicheng.models import CalendarChange
-from zhicheng.roles import Role
 
-from .models import Application, ApplicationEvent, Deadline, Status
-from .models.case import PUBLICITY_STATES
-from .periods import application_cycle, cycle_periods
+from . import events
+from .models import Application, Deadline, Status
+from .workflow import PUBLICITY_STATES
 
 S = Status
-CALENDAR_RULE = "工作日历：导入年度放假安排后重新计算暂定期限"
-_HOLD_ACTIONS = {
-    S.UNIT_PUBLICITY: "unit_approve",
-    S.COMMITTEE_PUBLICITY: "committee_approve",
-    S.RESULT_PUBLICITY: "result_publicity_start",
-}
+CALENDAR_RULE = "工作日历变更：重新计算尚未届满的期限"
 
 
 def reminder_days() -> int:
@@ -63,32 +57,16 @@ def reminder_at(last_day: dt.date, n: int | None = None) -> dt.datetime:
 def _deadline_end(dl: Deadline) -> workdays.PeriodEnd:
     """Recompute from the day the deadline was set; an extension is re-added on the recomputed end."""
     end = workdays.add_workdays(workdays.local_date(dl.created_at), dl.working_days)
-    if dl.extended:
-        ev = (
-            ApplicationEvent.objects.filter(application_id=dl.application_id, action="paper_extend")
-            .order_by("-id")
-            .first()
-        )
-        data = ev.data if ev else {}
-        days = data.get("working_days")
-        if days is None and data.get("from") and data.get("to"):
-            # The extension was counted with the provisional rule (weekends only) where the year was unknown.
-            first, last = dt.date.fromisoformat(data["from"]), dt.date.fromisoformat(data["to"])
-            days = sum(1 for i in range(1, (last - first).days + 1) if (first + dt.timedelta(days=i)).weekday() < 5)
-        if days:
-            end = workdays.add_workdays(end.last_day, int(days))
+    if dl.extended and dl.extension_working_days:
+        end = workdays.add_workdays(end.last_day, dl.extension_working_days)
     return end
 
 
 def _hold_start(app: Application) -> tuple[dt.date, int] | None:
-    action = _HOLD_ACTIONS.get(app.status)
-    ev = ApplicationEvent.objects.filter(application=app, action=action).order_by("-id").first() if action else None
-    if ev is None:
+    """When the publicity holding the case began and how many working days it lasts (stored on the case)."""
+    if app.held_since is None:
         return None
-    periods = cycle_periods(application_cycle(app))
-    minimum = periods.publicity_min_working_days  # seed 000 五(一)(三)
-    days = periods.result_publicity_working_days if app.status == S.RESULT_PUBLICITY else minimum
-    return workdays.local_date(ev.created_at), max(int(days), minimum)
+    return app.held_since, max(int(app.held_working_days or 5), 5)  # seed 000 五(一)(三)
 
 
 @dataclass(frozen=True)
@@ -147,9 +125,8 @@ def recompute_open_periods(
         counts["made_final"] += not end.provisional
         app = dl.application
         what = dl.get_kind_display()
-        ApplicationEvent.objects.create(
-            application=app, actor=None, actor_role=Role.SYSTEM, action="deadline_recomputed",
-            from_status=app.status, to_status=app.status, rule=rule, created_at=now,
+        events.deadline_recomputed_event(
+            app, rule=rule, at=now,
             reason=f"{what}按工作日历重新计算：{old} → {end.last_day}{'（暂定）' if end.provisional else ''}",
             data={"deadline_id": dl.pk, "from": old.isoformat(), "to": end.last_day.isoformat(),
                   "provisional": end.provisional, "calendar_change_id": getattr(change, "pk", None)},
@@ -185,18 +162,10 @@ def recompute_provisional(*, skip_applications: Iterable[int] = ()) -> dict[str,
 def application_hold_recomputed(
     app: Application, end: workdays.PeriodEnd, *, now: dt.datetime, change: CalendarChange | None = None
 ) -> None:
-    """Store a recomputed publicity end on a held case (not a change of state), with an event naming why."""
-    old = app.held_until
-    Application.objects.filter(pk=app.pk, status=app.status).update(
-        held_until=end.ends_at, held_provisional=end.provisional, updated_at=now
-    )
-    ApplicationEvent.objects.create(
-        application_id=app.pk, actor=None, actor_role=Role.SYSTEM, action="deadline_recomputed",
-        from_status=app.status, to_status=app.status, rule=calendar_rule(change), created_at=now,
-        reason=f"公示期满日按工作日历重新计算：{end.last_day}{'（暂定）' if end.provisional else ''}",
-        data={"from": old.isoformat() if old else None, "to": end.last_day.isoformat(),
-              "provisional": end.provisional, "calendar_change_id": getattr(change, "pk", None)},
-    )  # fmt: skip
+    """Store a recomputed publicity end on a held case (not a change of state), with its event naming why."""
+    from .services import application_hold_recomputed as hold_recomputed  # late: services import selectors
+
+    hold_recomputed(application=app, end=end, now=now, change=change)
 
 
 def provisional_waiting() -> list[dict]:

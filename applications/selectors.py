@@ -68,3 +68,32 @@ def cycle_current(route: str, today: dt.date) -> ReviewCycle | InitialCycle | No
         or model.objects.filter(year__lt=today.year).order_by("-year").first()
         or model.objects.order_by("-year").first()
     )
+
+
+def users_acting(role: Role, *, unit_id=None, department_id=None, office_id=None) -> list:
+    """The people holding `role` for that scope (a unit, a department, an office; the supervisor has none)."""
+    from django.contrib.auth import get_user_model
+
+    scope = {
+        Role.UNIT_REVIEWER: {"roles__unit": unit_id},
+        Role.DEPT_REVIEWER: {"roles__department": department_id},
+        Role.COMMITTEE_CLERK: {"roles__office": office_id},
+        Role.ASSOCIATION_CLERK: {"roles__office": office_id},
+        Role.SUPERVISOR: {},
+    }.get(role)
+    if scope is None or any(v is None for v in scope.values()):
+        return []
+    return list(get_user_model().objects.filter(roles__role=role, **scope).distinct())
+
+
+def next_actors(app: Application) -> list:
+    """The people who must act on the case in its current state, as the workflow declares them."""
+    from .workflow import state_actors
+
+    people = []
+    for role in state_actors(app):
+        if role != Role.APPLICANT:
+            people += users_acting(
+                role, unit_id=app.unit_id, department_id=app.unit.department_id, office_id=app.office_id
+            )
+    return people

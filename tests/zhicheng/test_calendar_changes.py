@@ -32,8 +32,8 @@ def test_a_holiday_added_mid_publicity_extends_it(world, in_window, django_captu
     app.refresh_from_db()
     assert (p.last_day, p.ends_at) == (D("2024-04-18"), at(2024, 4, 19))
     assert app.held_until == at(2024, 4, 19)
-    ev = system_events(app, "deadline_recomputed").get()
-    assert "2024-04-15" in ev.rule and "测试通知" in ev.rule
+    ev = system_events(app, "hold_recomputed").get()
+    assert "2024-04-15" in ev.reason and "测试通知" in ev.reason and "2024-04-18" in ev.reason
     change = CalendarChange.objects.get()
     assert change.actor == world.supervisor and change.recomputed["publicities"] == 1
     assert Notification.objects.filter(recipient=app.applicant.user, title__contains="重新计算").exists()
@@ -56,6 +56,7 @@ def test_a_period_that_has_ended_is_never_reopened(world, in_window, django_capt
     p.refresh_from_db()
     assert p.last_day == D("2024-04-17")
     assert not system_events(app, "deadline_recomputed").exists()
+    assert not system_events(app, "hold_recomputed").exists()
     sweep(2024, 4, 18, 9, 1)
     assert status(app) == S.DEPT_RECHECK
 
