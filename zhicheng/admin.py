@@ -28,29 +28,13 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(ReadOnlyAdmin):
+    """Calendar changes reach every running period, so they go through the calendar services (page and API), which
+    recompute and record them; the admin only shows the days."""
+
     list_display = ("date", "is_workday", "name", "source")
     list_filter = ("is_workday",)
     date_hierarchy = "date"
-
-    # Through the services, so that every open period is recomputed and the change recorded.
-    def save_model(self, request, obj, form, change):
-        from . import workdays
-
-        if change and "date" in form.changed_data:
-            workdays.calendar_day_delete(day=CalendarDay.objects.get(pk=obj.pk), actor=request.user)
-        saved = workdays.calendar_day_set(date=obj.date, is_workday=obj.is_workday, name=obj.name, source=obj.source,
-                                          actor=request.user)  # fmt: skip
-        obj.pk = saved.pk
-
-    def delete_model(self, request, obj):
-        from . import workdays
-
-        workdays.calendar_day_delete(day=obj, actor=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
 
 
 @admin.register(CalendarChange)
@@ -59,5 +43,5 @@ class CalendarChangeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(ReadOnlyAdmin):
     list_display = ("year", "source", "imported_at")

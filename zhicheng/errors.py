@@ -26,6 +26,8 @@ class Code(StrEnum):
     CASES_INVALID = "cases_invalid"
     CERTIFICATE_NOT_FOUND = "certificate_not_found"
     CONCURRENT = "concurrent"
+    CORRECTION_ONCE = "correction_once"
+    CORRECTION_UNANSWERED = "correction_unanswered"
     CONDITIONS_UNMET = "conditions_unmet"
     CONFLICT_TARGET = "conflict_target"
     DEADLINE_PASSED = "deadline_passed"
