@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from applications import permissions as app_perms
 from applications.models import Route
 from applications.views import error_context, render_case, render_page, visible_case
+from zhicheng import throttle
 from zhicheng.errors import DomainError
 
 from . import certificates, services
@@ -52,6 +53,9 @@ def objection_new(request, entry_pk: int):
         form.is_valid()
         data = form.cleaned_data
         try:
+            throttle.check("objection", request)  # the API's rate, in the same shared counter (issue 16)
+            if form.errors:
+                raise DomainError("invalid", "；".join(m for ms in form.errors.values() for m in ms))
             services.objection_file(
                 application=entry.application, name=data.get("name", ""), contact=data.get("contact", ""),
                 content=data.get("content", ""),
@@ -71,9 +75,10 @@ def certificate_verify(request):
     """Anyone checks a certificate by its number and the holder's name: 有效 or 已撤销, and only what it prints."""
     form = CertificateVerifyForm(request.GET or None)
     context = {"title": "证书核验", "form": form}
-    if form.is_valid() and form.cleaned_data.get("number"):
+    if form.is_valid() and (form.cleaned_data.get("number") or form.cleaned_data.get("name")):
         data = form.cleaned_data
         try:
+            throttle.check("verify", request)
             result = certificates.certificate_verify(number=data["number"], name=data.get("name", ""))
         except DomainError as exc:
             context["error"] = error_context(exc)
