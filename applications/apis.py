@@ -127,13 +127,15 @@ class ApplicationViewSet(VisibleFirst, mixins.ListModelMixin, mixins.RetrieveMod
 
     def create(self, request, *args, **kwargs):
         data = parsed(s.ApplicationCreateSerializer, request)
-        year = data.pop("cycle", None) or today().year
+        year = data.pop("cycle", None)
         route = data.pop("route")
-        cycles = {}
-        if route == Route.REVIEW:
-            cycles["review_cycle"] = ReviewCycle.objects.filter(year=year).first()
+        if year:
+            model = ReviewCycle if route == Route.REVIEW else InitialCycle
+            cycle = model.objects.filter(year=year).first()
         else:
-            cycles["initial_cycle"] = InitialCycle.objects.filter(year=year).first()
+            cycle = selectors.cycle_current(route, today())
+            year = cycle.year if cycle else today().year
+        cycles = {"review_cycle" if route == Route.REVIEW else "initial_cycle": cycle}
         if not any(cycles.values()):
             raise DomainError("no_cycle", f"{year}年度尚未开放{Route(route).label}", fields={"cycle": ["年度不存在"]})
         app = services.application_create(actor=request.user, route=route, **cycles, **data)

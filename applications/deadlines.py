@@ -1,9 +1,10 @@
-"""Applications-level helpers for the timers: reminder moments, and provisional dates made final when the
-calendar learns a year (the CALENDAR_CHANGED hook of the publicity app calls `recompute_provisional`).
+"""Applications-level helpers for the timers: reminder moments, and the periods recomputed when the calendar
+changes (the CALENDAR_CHANGED hook of the publicity app calls `recompute_open_periods`).
 
-A provisional date (a year the calendar does not know yet) never fires: the sweep's index leaves it out and the
-services re-check it under lock. Once the year's arrangement is imported the date is recomputed from the same
-start and the same number of working days.
+A provisional date (a year the calendar does not know yet, or the tail of December before the next year is known)
+never fires: the sweep's index leaves it out and the services re-check it under lock. Any change of the calendar
+— one day's override, its removal, a year's import — recomputes every period that has not ended yet from the same
+start and the same number of working days; a period that has ended is never reopened.
 """
 
 from __future__ import annotations
@@ -11,19 +12,22 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from zhicheng import workdays
+from zhicheng.models import CalendarChange
 
 from . import events
 from .models import Application, Deadline, Status
 from .workflow import PUBLICITY_STATES
 
 S = Status
-CALENDAR_RULE = "工作日历：导入年度放假安排后重新计算暂定期限"
+CALENDAR_RULE = "工作日历变更：重新计算尚未届满的期限"
 
 
 def reminder_days() -> int:
@@ -50,15 +54,6 @@ def reminder_at(last_day: dt.date, n: int | None = None) -> dt.datetime:
     return workdays.end_of_day(workday_before(last_day, n))
 
 
-def _years_known(first: dt.date, last: dt.date, cache: dict[int, bool]) -> bool:
-    for year in range(first.year, last.year + 1):
-        if year not in cache:
-            cache[year] = workdays.year_known(year)
-        if not cache[year]:
-            return False
-    return True
-
-
 def _deadline_end(dl: Deadline) -> workdays.PeriodEnd:
     """Recompute from the day the deadline was set; an extension is re-added on the recomputed end."""
     end = workdays.add_workdays(workdays.local_date(dl.created_at), dl.working_days)
@@ -74,51 +69,103 @@ def _hold_start(app: Application) -> tuple[dt.date, int] | None:
     return app.held_since, max(int(app.held_working_days or 5), 5)  # seed 000 五(一)(三)
 
 
+@dataclass(frozen=True)
+class Recomputed:
+    """One period moved by a calendar change: whose, which, from and to (for the events and the notices)."""
+
+    application_id: int
+    what: str
+    old: dt.date | None
+    new: dt.date
+    provisional: bool
+
+
+def calendar_rule(change: CalendarChange | None) -> str:
+    if change is None:
+        return CALENDAR_RULE
+    return f"工作日历变更：{change.summary}（{change.source}）"[:200]
+
+
+def _moves_into_past(old_due: dt.datetime | None, old_provisional: bool, new: workdays.PeriodEnd, now) -> bool:
+    """A final period is never shortened to a moment already past: that would end it behind people's backs."""
+    return old_due is not None and not old_provisional and new.ends_at < old_due and new.ends_at <= now
+
+
 @transaction.atomic
-def recompute_provisional(*, skip_applications: Iterable[int] = ()) -> dict[str, int]:
-    """Recompute every open provisional deadline, and the publicity end of every case held provisionally,
-    whose years the calendar now knows. Cases in `skip_applications` are left to the caller (the publicity app
-    recomputes the cases of its own publicities from the publicity's start). Returns counts of rows made final.
-    """
-    cache: dict[int, bool] = {}
-    now = timezone.now()
-    made_final = Counter()
-    for dl in Deadline.objects.select_for_update().filter(closed_at__isnull=True, provisional=True):
-        start = workdays.local_date(dl.created_at)
-        if not _years_known(start, dl.last_day, cache):
-            continue
+def recompute_open_periods(
+    *, change: CalendarChange | None = None, skip_applications: Iterable[int] = (), now: dt.datetime | None = None
+) -> tuple[dict[str, int], list[Recomputed]]:
+    """After a calendar change: recompute every correction or paper deadline that has not ended yet (not closed,
+    due after `now`, or provisional), and the publicity end of every case held without a Publicity row (cases in
+    `skip_applications` are the publicity app's). A period already over is never reopened; a final period is never
+    shortened into the past. With `change`, only periods whose last day is on or after its first date (or that are
+    provisional) are looked at. Each moved period gets a `deadline_recomputed` event naming the change.
+    Returns (counts, moves)."""
+    now = now or timezone.now()
+    counts = Counter()
+    moves: list[Recomputed] = []
+    rule = calendar_rule(change)
+    open_q = Q(provisional=True) | Q(due_at__gt=now)
+    if change is not None:
+        open_q &= Q(provisional=True) | Q(last_day__gte=change.first_date)
+    for dl in Deadline.objects.select_for_update().select_related("application").filter(open_q, closed_at__isnull=True):
         end = _deadline_end(dl)
+        if (end.last_day, end.provisional) == (dl.last_day, dl.provisional):
+            continue
+        if _moves_into_past(dl.due_at, dl.provisional, end, now):
+            continue
         old = dl.last_day
+        fields = ["due_at", "last_day", "provisional"]
+        if end.last_day > old:
+            dl.reminded_at = None  # a later end is reminded again
+            fields.append("reminded_at")
         dl.due_at, dl.last_day, dl.provisional = end.ends_at, end.last_day, end.provisional
-        dl.save(update_fields=["due_at", "last_day", "provisional"])
-        if not end.provisional:
-            made_final["deadlines"] += 1
+        dl.save(update_fields=fields)
+        counts["deadlines"] += 1
+        counts["made_final"] += not end.provisional
+        app = dl.application
+        what = dl.get_kind_display()
         events.deadline_recomputed_event(
-            dl.application, rule=CALENDAR_RULE, at=now,
-            reason=f"{dl.get_kind_display()}按正式放假安排重新计算：{old} → {end.last_day}",
+            app, rule=rule, at=now,
+            reason=f"{what}按工作日历重新计算：{old} → {end.last_day}{'（暂定）' if end.provisional else ''}",
             data={"deadline_id": dl.pk, "from": old.isoformat(), "to": end.last_day.isoformat(),
-                  "provisional": end.provisional},
+                  "provisional": end.provisional, "calendar_change_id": getattr(change, "pk", None)},
         )  # fmt: skip
+        moves.append(Recomputed(app.pk, what, old, end.last_day, end.provisional))
     skip = set(skip_applications)
-    held = Application.objects.select_for_update().filter(status__in=PUBLICITY_STATES, held_provisional=True)
+    held_q = Q(held_provisional=True) | Q(held_until__gt=now)
+    if change is not None:
+        held_q &= Q(held_provisional=True) | Q(held_until__gt=workdays.end_of_day(change.first_date - dt.timedelta(1)))
+    held = Application.objects.select_for_update().filter(held_q, status__in=PUBLICITY_STATES, held_until__isnull=False)
     for app in held.exclude(pk__in=skip):
         start = _hold_start(app)
         if start is None:
             continue
         day, days = start
         end = workdays.add_workdays(day, days)
-        if end.provisional:
+        if end.ends_at == app.held_until and end.provisional == app.held_provisional:
             continue
-        application_hold_recomputed(app, end, now=now)
-        made_final["held"] += 1
-    return dict(made_final)
+        if _moves_into_past(app.held_until, app.held_provisional, end, now):
+            continue
+        old = workdays.local_date(app.held_until - dt.timedelta(seconds=1))
+        application_hold_recomputed(app, end, now=now, change=change)
+        counts["held"] += 1
+        moves.append(Recomputed(app.pk, "公示期", old, end.last_day, end.provisional))
+    return dict(counts), moves
 
 
-def application_hold_recomputed(app: Application, end: workdays.PeriodEnd, *, now: dt.datetime) -> None:
-    """Store a recomputed publicity end on a case held provisionally (not a change of state), with its event."""
+def recompute_provisional(*, skip_applications: Iterable[int] = ()) -> dict[str, int]:
+    """Kept for callers of the earlier name: every open period, provisional or not, is recomputed now."""
+    return recompute_open_periods(skip_applications=skip_applications)[0]
+
+
+def application_hold_recomputed(
+    app: Application, end: workdays.PeriodEnd, *, now: dt.datetime, change: CalendarChange | None = None
+) -> None:
+    """Store a recomputed publicity end on a held case (not a change of state), with its event naming why."""
     from .services import application_hold_recomputed as hold_recomputed  # late: services import selectors
 
-    hold_recomputed(application=app, end=end, now=now)
+    hold_recomputed(application=app, end=end, now=now, change=change)
 
 
 def provisional_waiting() -> list[dict]:

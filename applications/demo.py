@@ -241,6 +241,23 @@ def summary(result: dict[str, int]) -> str:
     return "演示数据就绪：" + "，".join(parts)
 
 
+def demo_materials(app: Application) -> None:
+    """One blank one-page PDF for each item of the case's 评审 materials list (issue 14: checked at submission)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    from .materials import material_upload, review_material_items
+
+    for item in review_material_items(app):
+        writer, buf = PdfWriter(), io.BytesIO()
+        writer.add_blank_page(width=595, height=842)
+        writer.write(buf)
+        kind = item["kinds"][0]
+        material_upload(application=app, actor=app.applicant.user, kind=kind, name=f"{item['label']}（演示）.pdf",
+                        data=buf.getvalue())  # fmt: skip
+
+
 def _demo_cases(unit: Unit, users: dict) -> int:
     """Applicants in a spread of states so that every role has work in its inbox."""
     import time_machine  # dev dependency: only the demo moves the clock, and only around submission
@@ -269,6 +286,7 @@ def _demo_cases(unit: Unit, users: dict) -> int:
         if target == Status.DRAFT:
             continue
         with time_machine.travel(SUBMIT_AT, tick=False):
+            demo_materials(app)
             services.application_submit(application=app, actor=profile.user, pledge_accepted=True, ip="127.0.0.1")
         _advance(app, target, users)
     # One 初定 case waiting for the association.

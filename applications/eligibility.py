@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import cached_property
 
+from zhicheng.errors import DomainError
+
 from . import routing, windows
 from .models import (
     Application,
@@ -21,13 +23,12 @@ from .models import (
     Education,
     ExamPass,
     HeldTitle,
-    InitialCycle,
     IntegrityRecord,
     Level,
-    ReviewCycle,
     Route,
     Status,
 )
+from .selectors import cycle_current
 
 SEED_000 = "镇职称办〔2024〕11号"
 SEED_001 = "镇技协〔2024〕1号"
@@ -211,11 +212,27 @@ class _Case:
             and (not conf.get("same_series") or t.series_id == self.series.pk)
         ]
 
+    def tier_of(self, level_name: str) -> str:
+        return tier_of(self.rules, level_name)
+
+    def tier_levels(self, level_name: str) -> list[str]:
+        """The levels of the same 职称层级 as `level_name` (员级 and 助理级 are both 初级)."""
+        tier = self.tier_of(level_name)
+        return list((self.rules.get("tiers") or {}).get("levels", {}).get(tier, [level_name]))
+
     def counted_educations(self, until: dt.date) -> list[Education]:
         return [e for e in self.educations if e.graduated_on <= until]
 
     def work_start(self) -> dt.date | None:
         return self.profile.work_started_on or self.profile.employed_since
+
+
+def tier_of(rules: dict, level_name: str) -> str:
+    """The 职称层级 (初级/中级/高级) a level belongs to, by the cycle's `tiers` data; the level itself if unlisted."""
+    for tier, members in ((rules or {}).get("tiers") or {}).get("levels", {}).items():
+        if level_name in members:
+            return tier
+    return level_name
 
 
 @dataclass(frozen=True)
@@ -344,8 +361,15 @@ def _level_by_level(case: _Case):
         return None
     held = "、".join(f"{t.series.name}{t.level.name}" for t in case.titles) or "无"
     series_note = f"{case.series.name}系列的" if conf.get("same_series") else ""
+    wanted_text = "或".join(f"{case.tier_of(w)}（{w}）" if case.tier_of(w) != w else w for w in wanted)
+    lower = [t for t in case.titles if t.level.name not in wanted and case.tier_of(t.level.name) in
+             {case.tier_of(w) for w in wanted}]  # fmt: skip
+    note = ""
+    if lower:
+        names = "、".join(sorted({t.level.name for t in lower}))
+        note = f"；{names}与{'、'.join(wanted)}同属{case.tier_of(wanted[0])}，但须先取得{'或'.join(wanted)}方可逐级申报"
     return (
-        f"职称须逐级申报：申报{case.level.name}须已取得{series_note}{'或'.join(wanted)}职称（您已取得的职称：{held}）"
+        f"职称须逐级申报：申报{case.level.name}须已取得{series_note}{wanted_text}职称（您已取得的职称：{held}）{note}"
         + ("；民营企业优秀青年人才可直接申报中级（以考代评的除外）" if case.level.name == "中级" else "")
     )
 
@@ -522,7 +546,10 @@ def _live_elsewhere(case: _Case, **filters):
     app = case.app
     qs = (
         Application.objects.filter(
-            review_cycle_id=case.cycle.pk, level_id=case.level.pk, committee__isnull=False, **filters
+            review_cycle_id=case.cycle.pk,
+            level__name__in=case.tier_levels(case.level.name),
+            committee__isnull=False,
+            **filters,
         )
         .exclude(status__in=NOT_LIVE)
         .exclude(committee_id=case.route.committee.pk)
@@ -539,8 +566,10 @@ def _one_committee_per_level(case: _Case):
     other = _live_elsewhere(case, applicant_id=case.profile.pk)
     if other is None:
         return None
+    tier = case.tier_of(case.level.name)
     return (
-        f"同一年度同一职称层级只能向一个评委会申报：您的{other.series.name}{case.level.name}申报（{other.number}）"
+        f"同一年度同一职称层级（{tier}）只能向一个评委会申报：您的{other.series.name}{other.level.name}申报"
+        f"（{other.number}）"
         f"已报送{other.committee.office.name}，不能再向{case.route.committee.office.name}申报"
     )
 
@@ -643,9 +672,14 @@ def check_submission(application: Application, *, today: dt.date) -> list[RuleFa
     return evaluate(application, today=today)
 
 
-def _default_cycle(route: str, today: dt.date):
-    model = ReviewCycle if route == Route.REVIEW else InitialCycle
-    return model.objects.filter(year=today.year).first() or model.objects.order_by("-year").first()
+def catalogue_problems(series, specialty=None, subspecialty=None) -> dict[str, list[str]]:
+    """The catalogue checks of creating a draft (Application.clean), for the pre-check: same fields, same words."""
+    problems: dict[str, list[str]] = {}
+    if specialty is not None and specialty.series_id != series.pk:
+        problems["specialty"] = ["大专业不属于所选系列"]
+    if subspecialty is not None and subspecialty.specialty_id != getattr(specialty, "pk", None):
+        problems["subspecialty"] = ["小专业不属于所选大专业"]
+    return problems
 
 
 def precheck(
@@ -661,8 +695,15 @@ def precheck(
     today: dt.date,
 ) -> PrecheckResult:
     """ "我能申报吗？" for a prospective application, without saving anything: every failure with its source, the
-    rules passed, the proposed 初定 level with its basis, and the committee (or why there is none) for 评审."""
-    cycle = cycle or _default_cycle(route, today)
+    rules passed, the proposed 初定 level with its basis, and the committee (or why there is none) for 评审.
+    Errors: DomainError("invalid") for a 大专业 outside the series or a 小专业 outside the 大专业, as when
+    creating the draft."""
+    problems = catalogue_problems(series, specialty, subspecialty)
+    if problems:
+        raise DomainError(
+            "invalid", "申报信息有误：" + "；".join(m for v in problems.values() for m in v), fields=problems
+        )
+    cycle = cycle or cycle_current(route, today)
     app = Application(
         applicant=profile,
         route=route,

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
-from .models import InitialCycle, Level, Material, ReviewCycle, Route, Series, Specialty, Subspecialty
+from zhicheng import workdays
+
+from .models import Level, Material, Route, Series, Specialty, Subspecialty
+from .selectors import cycle_current
 
 
 class ApplicationStartForm(forms.Form):
@@ -36,7 +40,11 @@ class ApplicationStartForm(forms.Form):
             self.fields[name].widget.attrs["id"] = f"id_{name}"
 
     def cycles(self) -> dict:
-        return {"review_cycle": ReviewCycle.objects.first(), "initial_cycle": InitialCycle.objects.first()}
+        today = workdays.local_date(timezone.now())
+        return {
+            "review_cycle": cycle_current(Route.REVIEW, today),
+            "initial_cycle": cycle_current(Route.INITIAL, today),
+        }
 
 
 class MaterialUploadForm(forms.Form):

@@ -310,10 +310,37 @@ def material_delete(*, material: Material, actor) -> None:
         transaction.on_commit(lambda: storage.delete(path))
 
 
+def review_material_items(application: Application) -> list[dict]:
+    """The 评审 materials list of the case's cycle (rules["materials"], per series and level): each item is
+    {code, label, kinds, source}, satisfied by a file of any of its kinds. Empty when the cycle lists none."""
+    cycle = application.review_cycle if application.review_cycle_id else None
+    conf = ((cycle.rules if cycle is not None else None) or {}).get("materials") or {}
+    level, series = application.level.name, application.series.name
+    codes = (conf.get("by_series") or {}).get(series, {}).get(level)
+    if codes is None:
+        codes = (conf.get("by_level") or {}).get(level, [])
+    items = []
+    for code in codes:
+        item = (conf.get("items") or {}).get(code) or {"kinds": [code], "label": Material.Kind(code).label}
+        if item.get("unless") == "young_talent_direct" and application.young_talent_direct:
+            continue
+        items.append({"code": code, "label": item.get("label", code), "kinds": list(item.get("kinds", [code])),
+                      "source": item.get("source", "")})  # fmt: skip
+    return items
+
+
+def materials_source(application: Application) -> str:
+    """The source to cite when materials are missing at submission."""
+    if application.route == Route.INITIAL:
+        return SOURCE
+    return "；".join(dict.fromkeys(i["source"] for i in review_material_items(application) if i["source"]))
+
+
 def required_kinds(application: Application) -> list[str]:
-    """The 初定 list of seed 001 五(三); which items apply depends on the applicant."""
+    """The 初定 list of seed 001 五(三); which items apply depends on the applicant. (评审: see
+    `review_material_items`, where an item may be met by one of several kinds.)"""
     if application.route != Route.INITIAL:
-        return []
+        return [i["kinds"][0] for i in review_material_items(application)]
     profile = application.applicant
     kinds = [Material.Kind.UNIT_CONSENT, Material.Kind.DIPLOMA, Material.Kind.WORK_SUMMARY]
     on = local_date(application.submitted_at or timezone.now())
@@ -326,7 +353,10 @@ def required_kinds(application: Application) -> list[str]:
 
 
 def missing_materials(application: Application) -> list[str]:
+    """Labels of the required items with no file yet (初定: seed 001 五(三); 评审: the cycle's materials list)."""
     have = set(application.materials.values_list("kind", flat=True))
+    if application.route != Route.INITIAL:
+        return [i["label"] for i in review_material_items(application) if not have.intersection(i["kinds"])]
     return [Material.Kind(k).label for k in required_kinds(application) if k not in have]
 
 

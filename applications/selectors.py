@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from zhicheng.roles import Role
 
-from .models import ApplicantProfile, Application, ApplicationEvent, Unit
+from .models import ApplicantProfile, Application, ApplicationEvent, InitialCycle, ReviewCycle, Route, Unit
 from .permissions import memberships
 from .refcache import ReferenceQuerySet
 
@@ -146,6 +148,18 @@ def inbox_state_counts(user) -> dict[str, int] | None:
         for status, n in own.values_list("status").annotate(n=Count("id")):
             result[status] = result.get(status, 0) + n
     return {s: n for s, n in result.items() if n}
+
+
+def cycle_current(route: str, today: dt.date) -> ReviewCycle | InitialCycle | None:
+    """The one rule by which the wizard, the API and the pre-check pick "the" cycle of a new application: the
+    cycle of today's year; while it is not loaded yet, the latest earlier one (its windows then say it is closed);
+    failing that, the latest there is. None when no cycle of the route exists."""
+    model = ReviewCycle if route == Route.REVIEW else InitialCycle
+    return (
+        model.objects.filter(year=today.year).first()
+        or model.objects.filter(year__lt=today.year).order_by("-year").first()
+        or model.objects.order_by("-year").first()
+    )
 
 
 def users_acting(role: Role, *, unit_id=None, department_id=None, office_id=None) -> list:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -36,7 +35,9 @@ from .models import (
     Route,
     Status,
 )
+from .periods import application_cycle, cycle_periods
 from .selectors import next_actors
+from .titles import held_title_record_for_certified
 
 S = Status
 SEED_000 = wf.SEED_000
@@ -272,7 +273,7 @@ def application_submit(*, application: Application, actor, pledge_accepted: bool
     Errors: DomainError listing every failed rule; PermissionDenied; TransitionConflict.
     """
     from .eligibility import check_submission  # late: eligibility uses selectors that import services' models
-    from .materials import missing_materials
+    from .materials import materials_source, missing_materials
     from .routing import route_application
 
     if not pledge_accepted:
@@ -291,7 +292,7 @@ def application_submit(*, application: Application, actor, pledge_accepted: bool
         missing = missing_materials(app)
         if missing:
             raise DomainError(
-                Code.MATERIALS_MISSING, "尚缺以下申报材料：" + "、".join(missing), source=f"{SEED_001} 五(三)"
+                Code.MATERIALS_MISSING, "尚缺以下申报材料：" + "、".join(missing), source=materials_source(app)
             )
         if app.route == Route.REVIEW:
             app.committee = route_application(app)
@@ -354,7 +355,8 @@ def application_committee_approve(
     today = workdays.local_date(timezone.now())
     start = start or today
     period = period or publicity_period(start, working_days)
-    paper = workdays.add_workdays(today, PAPER_WORKING_DAYS)
+    paper_days = cycle_periods(application_cycle(application)).paper_working_days  # 附件备注3, cycle data
+    paper = workdays.add_workdays(today, paper_days)
 
     def after(app: Application, role: Role):
         Deadline.objects.create(
@@ -363,7 +365,7 @@ def application_committee_approve(
             due_at=paper.ends_at,
             last_day=paper.last_day,
             provisional=paper.provisional,
-            working_days=PAPER_WORKING_DAYS,
+            working_days=paper_days,
             requested_by=actor,
             requested_role=role,
         )
@@ -455,9 +457,11 @@ def application_request_correction(
     items = [str(i).strip() for i in items or [] if str(i).strip()]
     if not items:
         raise DomainError(Code.ITEMS_REQUIRED, "须一次性列明需要补正的全部内容", source=f"{SEED_000} 五(二)")
-    days = working_days or settings.ZHICHENG["CORRECTION_WORKING_DAYS"]
-    if not 1 <= days <= 60:
-        raise DomainError(Code.BAD_DAYS, "补正期限应为 1～60 个工作日")
+    periods = cycle_periods(application_cycle(application))
+    days = working_days or periods.correction_working_days
+    low, high = periods.correction_min_working_days, periods.correction_max_working_days
+    if not low <= days <= high:
+        raise DomainError(Code.BAD_DAYS, f"补正期限应为 {low}～{high} 个工作日")
     end = workdays.add_workdays(workdays.local_date(timezone.now()), days)
 
     def prepare(app: Application):
@@ -523,7 +527,7 @@ def correction_answers(app: Application, answers: dict | None) -> tuple[list[dic
         written = answers.get(item) or answers.get(str(i)) or ""
         kind = kinds.get(item)
         new_file = (
-            app.materials.filter(kind=kind, uploaded_at__gte=asked).order_by("-id").first()
+            app.materials.filter(kind=kind, uploaded_at__gt=asked).order_by("-id").first()
             if kind and asked is not None
             else None
         )
@@ -692,7 +696,13 @@ def application_municipal_approve(*, application: Application, actor):
 
 def application_certify(*, application: Application, certificate_number: str):
     """The system marks the case certified when its e-certificate is issued (seed 000 六(二))."""
-    return act_run(application, "certify", actor=None, data={"certificate_number": certificate_number})
+    return act_run(
+        application,
+        "certify",
+        actor=None,
+        data={"certificate_number": certificate_number},
+        after=lambda app, role: held_title_record_for_certified(app, certificate_number=certificate_number),
+    )
 
 
 def application_revoke(*, application: Application, actor, finding: str):
@@ -720,17 +730,19 @@ def application_revoke(*, application: Application, actor, finding: str):
     return act_run(application, "revoke", actor=actor, reason=finding, after=after)
 
 
-def application_hold_recomputed(*, application: Application, end: workdays.PeriodEnd, now: dt.datetime):
-    """A calendar change moved the end of the publicity holding the case (not a change of state)."""
+def application_hold_recomputed(*, application: Application, end: workdays.PeriodEnd, now: dt.datetime, change=None):
+    """A calendar change (`change`: the zhicheng.CalendarChange, when known) moved the end of the publicity holding
+    the case (not a change of state); the event names the change."""
     old = Application.objects.filter(pk=application.pk).values_list("held_until", flat=True).first()
+    why = f"（工作日历变更：{change.summary}，依据：{change.source}）" if change is not None else ""
     return act_run(
         application,
         "hold_recomputed",
         actor=None,
         args=(end.ends_at, end.provisional),
-        reason=f"公示期满日按正式放假安排重新计算：{end.last_day}",
+        reason=f"公示期满日按工作日历重新计算：{end.last_day}{'（暂定）' if end.provisional else ''}{why}",
         data={"from": old.isoformat() if old else None, "to": end.last_day.isoformat(),
-              "provisional": end.provisional},
+              "provisional": end.provisional, "calendar_change_id": getattr(change, "pk", None)},
         now=now,
     )  # fmt: skip
 
@@ -749,10 +761,10 @@ def calendar_override_set(*, actor, date: dt.date, is_workday: bool, name: str, 
     """The supervisor overrides one day, naming its source document. Errors: PermissionDenied, DomainError."""
     if not perms.is_supervisor(actor):
         raise PermissionDenied(Code.FORBIDDEN, "仅市职称办可调整工作日历")
-    return workdays.calendar_day_set(date=date, is_workday=is_workday, name=name, source=source)
+    return workdays.calendar_day_set(date=date, is_workday=is_workday, name=name, source=source, actor=actor)
 
 
 def calendar_override_delete(*, actor, day: CalendarDay) -> None:
     if not perms.is_supervisor(actor):
         raise PermissionDenied(Code.FORBIDDEN, "仅市职称办可调整工作日历")
-    workdays.calendar_day_delete(day=day)
+    workdays.calendar_day_delete(day=day, actor=actor)

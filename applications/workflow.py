@@ -355,7 +355,7 @@ _ACTS = (
         rule=f"{SEED_000} 附件备注3", conditions=(PAPER_NOT_IN,), fields=("paper_received_at",), notify=False),
     Act("paper_extend", "延长纸质材料报送期限", (S.COMMITTEE_PUBLICITY,), (), (Role.COMMITTEE_CLERK,),
         rule=f"{SEED_000} 附件备注3", conditions=(PAPER_NOT_IN,), notify=False),
-    Act("hold_recomputed", "公示期满日重新计算", HELD, (), SYSTEM, rule="工作日历：导入年度放假安排后重新计算暂定期限",
+    Act("hold_recomputed", "公示期满日重新计算", HELD, (), SYSTEM, rule="工作日历变更：重新计算尚未届满的公示期",
         fields=("held_until", "held_provisional"), surface=Surface.SYSTEM, notify=False),
 )  # fmt: skip
 ACTS: dict[str, Act] = {a.name: a for a in _ACTS}

@@ -53,6 +53,9 @@ class Api:
     def post(self, role, path, body: dict | None = None):
         return self.call(role, "POST", path, json=body or {})
 
+    def upload(self, role, path, fields: dict, name: str, data: bytes):
+        return self.call(role, "POST", path, data=fields, files={"file": (name, data, "application/pdf")})
+
     @staticmethod
     def _json(r: requests.Response):
         body = r.json()
@@ -60,6 +63,29 @@ class Api:
             where = f"（{body.get('source')}）" if body.get("source") else ""
             raise ApiError(f"{r.status_code} {body.get('code')}: {body.get('message')}{where}")
         return body
+
+
+# The 2024 评审 materials list (data/rules/2024.yaml `materials`, 中级): one PDF of each kind before submitting.
+REVIEW_MATERIALS = ("application_form", "diploma", "title_certificate", "continuing_education", "achievement",
+                    "annual_appraisal")  # fmt: skip
+
+
+def blank_pdf() -> bytes:
+    """A one-page blank PDF, written by hand so that the example needs only `requests`."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
 
 
 def id_number(seq: int) -> str:
@@ -110,6 +136,9 @@ def carry_case(api: Api, advance: Callable[[str], None], log: Callable[[str], No
     app = api.post("applicant", "applications/", {"series": series["id"], "level": level["id"], "cycle": 2024})
     case = f"applications/{app['id']}/"
     log(f"申报人新建草稿 {app['number']}")
+    for kind in REVIEW_MATERIALS:
+        api.upload("applicant", "materials/", {"application": app["id"], "kind": kind}, f"{kind}.pdf", blank_pdf())
+    log(f"上传申报材料 {len(REVIEW_MATERIALS)} 份")
     app = api.post("applicant", case + "submit/", {"pledge_accepted": True})
     log(f"提交：{app['status_display']}，受理评委会：{app['committee']['name']}")
     app = api.post("unit", case + "unit-approve/")
@@ -156,8 +185,9 @@ def carry_case(api: Api, advance: Callable[[str], None], log: Callable[[str], No
 
     advance("2024-05-20T09:00:00+08:00")
     meeting = api.post("clerk", m + "open/")
-    votes = [{"expert": e, "approve": True} for e in meeting["experts"]]
-    tally = api.post("clerk", m + "record-votes/", {"application": app["id"], "votes": votes})
+    api.post("clerk", m + "record-attendance/", {"present": meeting["experts"]})
+    count = {"application": app["id"], "approve": len(meeting["experts"]), "oppose": 0, "abstain": 0}
+    tally = api.post("clerk", m + "record-tally/", count)  # 无记名投票：只登记赞成、反对、弃权票数
     api.post("clerk", m + "record-results/")
     api.post("clerk", m + "result-publicity/")
     log(f"评审通过（{tally['approvals']}/{tally['present']} 票），评审结果公示")

@@ -35,11 +35,12 @@ from applications.models import (
     Unit,
 )
 from applications.models.case import publicity_over_q
+from applications.periods import application_cycle, cycle_periods
 from applications.selectors import users_acting
 from applications.workflow import PUBLICITY_STATES
 from zhicheng import workdays
 from zhicheng.errors import DomainError, TooManyRequests, TransitionConflict
-from zhicheng.models import Notification
+from zhicheng.models import CalendarChange, Notification
 from zhicheng.notify import notify
 from zhicheng.roles import Role
 
@@ -108,10 +109,12 @@ def publicity_start(
     start = start or today
     if start < today:
         raise DomainError("publicity_backdated", "公示开始日期不得早于今天", source=KIND_RULE[kind])
-    default_days = _setting("RESULT_PUBLICITY_WORKING_DAYS", 5) if kind == Publicity.Kind.RESULT else 5
+    periods = cycle_periods(application_cycle(apps[0]))
+    minimum = max(periods.publicity_min_working_days, app_services.PUBLICITY_MIN_WORKING_DAYS)
+    default_days = periods.result_publicity_working_days if kind == Publicity.Kind.RESULT else minimum
     days = working_days or default_days
-    if days < app_services.PUBLICITY_MIN_WORKING_DAYS:
-        raise DomainError("publicity_too_short", "公示期不得少于5个工作日", source=KIND_RULE[kind])
+    if days < minimum:
+        raise DomainError("publicity_too_short", f"公示期不得少于{minimum}个工作日", source=KIND_RULE[kind])
     if kind == Publicity.Kind.UNIT:
         scope = {a.unit_id for a in apps}
         if len(scope) != 1:
@@ -563,14 +566,21 @@ def _reminder_at(last_day: dt.date, cache: dict | None) -> dt.datetime:
 # ---------------------------------------------------------------- meeting filing deadline (seed 000 六(一))
 
 
-def filing_due_at(meeting_on: dt.date) -> dt.datetime:
+def filing_due_at(meeting_on: dt.date, days_before: int = FILING_DAYS_BEFORE) -> dt.datetime:
     """The 报备 must be accepted at least 15 (calendar) days before the meeting: the moment after that day."""
-    return workdays.end_of_day(meeting_on - dt.timedelta(days=FILING_DAYS_BEFORE))
+    return workdays.end_of_day(meeting_on - dt.timedelta(days=days_before))
 
 
-def filing_deadline_set(*, meeting_id: int, office, title: str, meeting_on: dt.date) -> FilingDeadline:
-    """Register (or move) a meeting's filing deadline. Called by the meetings side when a meeting is planned."""
-    due = filing_due_at(meeting_on)
+def _filing_last_day(fd: FilingDeadline) -> dt.date:
+    return workdays.local_date(fd.due_at - dt.timedelta(seconds=1))
+
+
+def filing_deadline_set(
+    *, meeting_id: int, office, title: str, meeting_on: dt.date, days_before: int = FILING_DAYS_BEFORE
+) -> FilingDeadline:
+    """Register (or move) a meeting's filing deadline. Called by the meetings side when a meeting is planned, with
+    the cycle's number of days (applications.periods)."""
+    due = filing_due_at(meeting_on, days_before)
     with transaction.atomic():
         fd = FilingDeadline.objects.select_for_update().filter(meeting_id=meeting_id).first()
         if fd is None:
@@ -615,7 +625,8 @@ def filing_alert(*, filing: FilingDeadline, now: dt.datetime) -> bool:
             return False
         fd.alerted_at = now
         fd.save(update_fields=["alerted_at"])
-        last_day = fd.meeting_on - dt.timedelta(days=FILING_DAYS_BEFORE)
+        last_day = _filing_last_day(fd)
+        days_before = (fd.meeting_on - last_day).days
         if fd.filed_at is not None:
             # Filed in time, not yet decided: the meeting may still open once 市职称办 accepts it.
             title = f"评审会议「{fd.title}」的报备尚待市职称办审核"
@@ -626,7 +637,7 @@ def filing_alert(*, filing: FilingDeadline, now: dt.datetime) -> bool:
         else:
             title = f"评审会议「{fd.title}」未按期完成报备"
             body = (
-                f"会议定于{fd.meeting_on:%Y年%m月%d日}，须于{last_day:%Y年%m月%d日}前（提前{FILING_DAYS_BEFORE}天）"
+                f"会议定于{fd.meeting_on:%Y年%m月%d日}，须于{last_day:%Y年%m月%d日}前（提前{days_before}天）"
                 f"报备并经市职称办同意；目前没有按期提交的报备，会议不得召开，请调整会议日期后重新报备"
                 f"（{SEED_000} 六(一)）。"
             )
@@ -640,7 +651,7 @@ def filing_remind(*, filing: FilingDeadline, now: dt.datetime) -> bool:
         fd = FilingDeadline.objects.select_for_update().get(pk=filing.pk)
         if fd.reminded_at or fd.alerted_at or fd.accepted_at or fd.cancelled_at or fd.due_at <= now:
             return False
-        last_day = fd.meeting_on - dt.timedelta(days=FILING_DAYS_BEFORE)
+        last_day = _filing_last_day(fd)
         if app_deadlines.reminder_at(last_day) > now:
             return False
         fd.reminded_at = now
@@ -656,45 +667,92 @@ def filing_remind(*, filing: FilingDeadline, now: dt.datetime) -> bool:
 # ---------------------------------------------------------------- calendar: provisional dates made final
 
 
-def publicity_calendar_changed() -> dict[str, int]:
-    """CALENDAR_CHANGED hook: recompute provisional publicities (from their own start and length), the cases
-    held in them, then every other provisional deadline (applications.deadlines). Idempotent."""
+def publicity_calendar_changed(change_id: int | None = None) -> dict[str, int]:
+    """CALENDAR_CHANGED hook: recompute every period that has not ended yet — each open publicity from its own
+    start and length, and the cases held in it; then every other open deadline (applications.deadlines) — record
+    why on each case, and tell the people concerned. A period already over (its end has passed, provisional or
+    not closed by a sweep yet) is never reopened; a final period is never shortened to a moment already past.
+    Idempotent: a second run finds nothing different."""
     now = timezone.now()
+    change = CalendarChange.objects.filter(pk=change_id).first() if change_id else None
     handled: set[int] = set()
     counts = {"publicities": 0}
-    known: dict[int, bool] = {}
+    moves: list[app_deadlines.Recomputed] = []
+    moved_pubs: list[tuple[Publicity, dt.date]] = []
     with transaction.atomic():
-        for pub in Publicity.objects.select_for_update().filter(provisional=True, closed_at__isnull=True):
-            years = range(pub.starts_on.year, pub.last_day.year + 1)
-            if not all(known.setdefault(y, workdays.year_known(y)) for y in years):
-                continue
+        open_q = Q(provisional=True) | Q(ends_at__gt=now)
+        if change is not None:
+            open_q &= Q(provisional=True) | Q(last_day__gte=change.first_date)
+        for pub in Publicity.objects.select_for_update().filter(open_q, closed_at__isnull=True).order_by("pk"):
             end = app_services.publicity_period(pub.starts_on, pub.working_days)
+            if (end.last_day, end.provisional) == (pub.last_day, pub.provisional):
+                continue
+            if not pub.provisional and end.ends_at < pub.ends_at and end.ends_at <= now:
+                continue  # never shortened into the past
+            old = pub.last_day
             pub.last_day, pub.ends_at, pub.provisional = end.last_day, end.ends_at, end.provisional
             pub.save(update_fields=["last_day", "ends_at", "provisional"])
             counts["publicities"] += 1
+            moved_pubs.append((pub, old))
             apps = Application.objects.filter(
                 publicity_entries__publicity=pub,
                 publicity_entries__left_at__isnull=True,
                 status=KIND_STATE[pub.kind],
-                held_provisional=True,
+                held_until__isnull=False,
             )
             for app in apps.select_for_update(of=("self",)):
-                app_deadlines.application_hold_recomputed(app, end, now=now)
+                app_deadlines.application_hold_recomputed(app, end, now=now, change=change)
                 handled.add(app.pk)
-        counts.update(app_deadlines.recompute_provisional(skip_applications=handled))
+                label = Publicity.Kind(pub.kind).label
+                moves.append(app_deadlines.Recomputed(app.pk, label, old, end.last_day, end.provisional))
+        more, app_moves = app_deadlines.recompute_open_periods(change=change, skip_applications=handled, now=now)
+        counts.update(more)
+        moves += app_moves
+        _notify_recomputed(change, moves, moved_pubs)
+        if change is not None:
+            CalendarChange.objects.filter(pk=change.pk).update(recomputed={**counts, "cases": len(moves)})
     return counts
 
 
+def _notify_recomputed(change, moves: list, moved_pubs: list) -> None:
+    """Tell each applicant whose period moved, and whoever runs each moved publicity or deadline."""
+    why = f"（{change.summary}，依据：{change.source}）" if change is not None else "（工作日历变更）"
+    apps = Application.objects.in_bulk({m.application_id for m in moves})
+    users = {a.pk: a.applicant.user for a in Application.objects.filter(pk__in=apps).select_related("applicant__user")}
+    by_app: dict[int, list[str]] = defaultdict(list)
+    for m in moves:
+        by_app[m.application_id].append(
+            f"{m.what}最后一日由{m.old:%Y年%m月%d日}改为{m.new:%Y年%m月%d日}{'（暂定）' if m.provisional else ''}"
+        )
+    for app_id, lines in by_app.items():
+        app = apps[app_id]
+        notify([users.get(app_id)], f"申报 {app.number} 的期限已按工作日历重新计算", "；".join(lines) + why,
+               link=f"/cases/{app.pk}/")  # fmt: skip
+    for pub, old in moved_pubs:
+        people = [pub.published_by]
+        people += _users(Role.UNIT_REVIEWER, unit=pub.unit_id) if pub.unit_id else []
+        people += _users(Role.COMMITTEE_CLERK, office=pub.office_id) if pub.office_id else []
+        notify(people, f"公示「{pub.title}」期满日已重新计算",
+               f"最后一日由{old:%Y年%m月%d日}改为{pub.last_day:%Y年%m月%d日}"
+               f"{'（暂定）' if pub.provisional else ''}{why}")  # fmt: skip
+    # Offices whose paper deadlines moved: their clerks act on the paper materials.
+    offices: dict[int, list[str]] = defaultdict(list)
+    for m in moves:
+        app = apps[m.application_id]
+        if m.what == Deadline.Kind.PAPER.label and app.office_id:
+            offices[app.office_id].append(f"{app.number}：{m.new:%Y年%m月%d日}")
+    for office_id, lines in offices.items():
+        notify(_users(Role.COMMITTEE_CLERK, office=office_id), "纸质材料报送期限已按工作日历重新计算",
+               "；".join(lines) + why)  # fmt: skip
+
+
 def _calendar_recheck() -> None:
-    """Safety net for a lost hook: if some provisional date now falls in known years, recompute."""
-    years = set()
-    years |= {d.year for d in Publicity.objects.filter(provisional=True, closed_at__isnull=True)
-              .values_list("last_day", flat=True).distinct()}  # fmt: skip
-    years |= {d.year for d in Deadline.objects.filter(provisional=True, closed_at__isnull=True)
-              .values_list("last_day", flat=True).distinct()}  # fmt: skip
+    """Safety net for a lost hook: if the last day of some provisional period is now decided for good, recompute."""
+    days = set(Publicity.objects.filter(provisional=True, closed_at__isnull=True).values_list("last_day", flat=True))
+    days |= set(Deadline.objects.filter(provisional=True, closed_at__isnull=True).values_list("last_day", flat=True))
     held = Application.objects.filter(status__in=PUBLICITY_STATES, held_provisional=True, held_until__isnull=False)
-    years |= {workdays.local_date(h - dt.timedelta(seconds=1)).year for h in held.values_list("held_until", flat=True)}
-    if any(workdays.year_known(y) for y in years):
+    days |= {workdays.local_date(h - dt.timedelta(seconds=1)) for h in held.values_list("held_until", flat=True)}
+    if any(workdays.dates_final(d, d) for d in days):
         publicity_calendar_changed()
 
 
@@ -771,7 +829,7 @@ def timers_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
         ).order_by("due_at", "pk"),
         lambda fd: filing_remind(filing=fd, now=now),
         batch,
-        stop_when=lambda fd: app_deadlines.reminder_at(fd.meeting_on - dt.timedelta(days=FILING_DAYS_BEFORE)) > now,
+        stop_when=lambda fd: app_deadlines.reminder_at(_filing_last_day(fd)) > now,
     )
     return counts
 

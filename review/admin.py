@@ -2,7 +2,18 @@ from django.contrib import admin
 
 from zhicheng.admin import ReadOnlyAdmin
 
-from .models import Expert, ExpertDraw, ExpertPool, Meeting, MeetingFiling, MeetingResult, Vote
+from .models import (
+    Expert,
+    ExpertConflict,
+    ExpertDraw,
+    ExpertPool,
+    Meeting,
+    MeetingAttendance,
+    MeetingFiling,
+    MeetingResult,
+    MeetingTally,
+    Vote,
+)
 
 
 class ExpertInline(admin.TabularInline):
@@ -52,3 +63,18 @@ class VoteAdmin(ReadOnlyAdmin):
 class MeetingResultAdmin(ReadOnlyAdmin):
     list_display = ["meeting", "application", "present", "approvals", "required", "passed"]
     list_filter = ["passed"]
+
+
+@admin.register(ExpertConflict)
+class ExpertConflictAdmin(ReadOnlyAdmin):
+    list_display = ["expert", "application", "unit", "reason", "declared_by", "declared_at"]
+
+
+@admin.register(MeetingAttendance)
+class MeetingAttendanceAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "panel_size", "quorum", "recorded_by", "recorded_at"]
+
+
+@admin.register(MeetingTally)
+class MeetingTallyAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "application", "present", "approve", "oppose", "abstain", "required", "passed"]

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from applications import permissions as perms
 from applications import selectors as app_selectors
 from applications.apis import parsed
-from applications.models import Application
+from applications.models import Application, Unit
 from applications.serializers import ApplicationSerializer
 from publicity import serializers as pub_s
 from zhicheng.api import VisibleFirst
@@ -123,7 +123,8 @@ class MeetingViewSet(VisibleFirst, mixins.ListModelMixin, mixins.RetrieveModelMi
     def reschedule(self, request, pk=None):
         meeting = self.get_object()
         data = parsed(s.RescheduleSerializer, request)
-        services.meeting_reschedule(meeting=meeting, actor=request.user, date=data["date"], reason=data["reason"])
+        services.meeting_reschedule(meeting=meeting, actor=request.user, date=data["date"], reason=data["reason"],
+                                    late_reason=data["late_reason"])  # fmt: skip
         return self._answer(meeting)
 
     @meeting_act(s.NoteSerializer, s.FilingSerializer, summary="向市职称办报备（会议15天前）")
@@ -142,7 +143,27 @@ class MeetingViewSet(VisibleFirst, mixins.ListModelMixin, mixins.RetrieveModelMi
         services.meeting_open(meeting=meeting, actor=request.user)
         return self._answer(meeting)
 
-    @meeting_act(s.VotesSerializer, s.TallySerializer, summary="登记一件申报的专家表决")
+    @meeting_act(s.AttendanceInputSerializer, s.AttendanceSerializer, summary="登记到会专家（核对到会人数）")
+    @action(detail=True, methods=["post"], url_path="record-attendance")
+    def record_attendance(self, request, pk=None):
+        meeting = self.get_object()
+        data = parsed(s.AttendanceInputSerializer, request)
+        att = services.attendance_record(meeting=meeting, actor=request.user, present=data["present"])
+        return Response(s.AttendanceSerializer(att).data)
+
+    @meeting_act(s.TallyInputSerializer, s.TallyCountSerializer, summary="登记一件申报的无记名投票计票结果")
+    @action(detail=True, methods=["post"], url_path="record-tally")
+    def record_tally(self, request, pk=None):
+        meeting = self.get_object()
+        data = parsed(s.TallyInputSerializer, request)
+        app = meeting.applications.filter(pk=data["application"]).first()
+        if app is None:
+            raise DomainError("not_on_agenda", "该申报不是本次会议的评审对象", fields={"application": ["不在议程中"]})
+        tally = services.tally_record(meeting=meeting, actor=request.user, application=app, approve=data["approve"],
+                                      oppose=data["oppose"], abstain=data["abstain"])  # fmt: skip
+        return Response(s.TallyCountSerializer(tally).data)
+
+    @meeting_act(s.VotesSerializer, s.TallySerializer, summary="登记一件申报的专家表决（记名；须与到会专家一致）")
     @action(detail=True, methods=["post"], url_path="record-votes")
     def record_votes(self, request, pk=None):
         meeting = self.get_object()
@@ -307,6 +328,24 @@ class ExpertViewSet(
         return Response(
             self.get_serializer(services.expert_set_active(actor=request.user, expert=expert, active=active)).data
         )
+
+    @extend_schema(request=s.ConflictInputSerializer, responses={201: s.ConflictSerializer}, summary="登记专家申请回避")
+    @action(detail=True, methods=["post"], url_path="declare-conflict")
+    def declare_conflict(self, request, pk=None):
+        expert = self.get_object()
+        data = parsed(s.ConflictInputSerializer, request)
+        app = None
+        if data.get("application"):
+            app = app_selectors.application_list(user=request.user).filter(pk=data["application"]).first()
+            if app is None:
+                raise NotFound("not_found", "申报不存在或您无权查看", fields={"application": ["申报不存在或无权查看"]})
+        unit = Unit.objects.filter(pk=data["unit"]).first() if data.get("unit") else None
+        if data.get("unit") and unit is None:
+            raise NotFound("not_found", "单位不存在", fields={"unit": ["单位不存在"]})
+        conflict = services.expert_conflict_declare(
+            actor=request.user, expert=expert, reason=data["reason"], application=app, unit=unit
+        )
+        return Response(s.ConflictSerializer(conflict).data, status=status.HTTP_201_CREATED)
 
 
 ROUTES = [

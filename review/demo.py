@@ -7,14 +7,16 @@ Creates, through the services only:
 - a 2024 meeting replayed on 2024 dates (time_machine, as applications.demo does): three candidates carried through
   the unit and committee 公示, 报备 accepted, votes, results, result 公示 and 发文 for one of them — 李明 holds a
   valid e-certificate, 陈晨 passed and awaits 发文, 吴迪 did not pass;
-- three cases awaiting a meeting (replayed in 2024) and a planned meeting for them on a real future date with its
-  panel drawn, ready for the clerk's 报备 and the supervisor's acceptance.
+- three cases awaiting a meeting (replayed in 2024) and a planned meeting for them with its panel drawn: on a real
+  future date while the real clock is inside the cycle's year (ready for the clerk's 报备 and the supervisor's
+  acceptance); otherwise on 2024 dates, since a 2024 meeting may not fall in another year (seed 000 三(一)).
 
 Idempotent: nothing is created when the 2024 meeting (known title) already exists.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -24,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications import services as app_services
-from applications.demo import SUBMIT_AT, _org, _profile, _user
+from applications.demo import SUBMIT_AT, _org, _profile, _user, demo_materials
 from applications.models import Application, CommitteeOffice, Level, ReviewCycle, Route, Series
 from publicity import certificates
 from publicity import services as pub_services
@@ -105,6 +107,7 @@ def _to_awaiting_meeting(profiles, users) -> list[Application]:
             for p in profiles
         ]
         for app, p in zip(apps, profiles, strict=True):
+            demo_materials(app)
             app_services.application_submit(application=app, actor=p.user, pledge_accepted=True, ip="127.0.0.1")
         unit_pub = pub_services.publicity_start(kind=Publicity.Kind.UNIT, applications=apps, actor=users["unit"])
     with _at(2024, 4, 18, 9):
@@ -148,6 +151,7 @@ def _past_meeting(apps, users, series, level) -> Certificate:
     panel = list(draw.result)
     with _at(2024, 6, 20, 9):
         services.meeting_open(meeting=meeting, actor=clerk)
+        services.attendance_record(meeting=meeting, actor=clerk, present=panel)
         approvals = {apps[0].pk: 7, apps[1].pk: 6, apps[2].pk: 3}  # 5 of 7 needed (two thirds)
         for app in apps:
             votes = {expert: i < approvals[app.pk] for i, expert in enumerate(panel)}
@@ -171,25 +175,38 @@ def _past_meeting(apps, users, series, level) -> Certificate:
 def _next_meeting(apps, users, series, level) -> Meeting:
     """A planned meeting about 30 days ahead on the real clock, cases on its agenda and its panel drawn: the clerk
     can file it (15 days ahead) and the supervisor accept the filing."""
-    day = workdays.local_date(timezone.now()) + dt.timedelta(days=30)
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
+    cycle = apps[0].review_cycle
+    today = workdays.local_date(timezone.now())
+    day = _weekday(today + dt.timedelta(days=30))
+    planned_on = None
+    if day.year != cycle.year or day > cycle.intermediate_deadline:
+        # 不得跨年度评审 (seed 000 三(一)) and 中级 by 11-30 (三(二)): once the real clock has left the cycle's
+        # window, the meeting is planned on the cycle's own dates (on 11-01 for a day three weeks later).
+        planned_on = (cycle.year, 11, 1, 9)
+        day = _weekday(dt.date(cycle.year, 11, 20))
     clerk = users["clerk"]
-    meeting = services.meeting_create(
-        actor=clerk,
-        committee=apps[0].committee,
-        series=series,
-        level=level,
-        date=day,
-        place="镇江市人力资源和社会保障局三楼会议室",
-        pass_rate=Decimal("0.600"),
-        panel_size=5,
-        title=NEXT_MEETING_TITLE,
-    )
-    services.meeting_add_cases(meeting=meeting, actor=clerk, applications=apps)
-    services.experts_draw(meeting=meeting, actor=clerk, seed="demo-2024-2")
+    with _at(*planned_on) if planned_on else contextlib.nullcontext():
+        meeting = services.meeting_create(
+            actor=clerk,
+            committee=apps[0].committee,
+            series=series,
+            level=level,
+            date=day,
+            place="镇江市人力资源和社会保障局三楼会议室",
+            pass_rate=Decimal("0.600"),
+            panel_size=5,
+            title=NEXT_MEETING_TITLE,
+        )
+        services.meeting_add_cases(meeting=meeting, actor=clerk, applications=apps)
+        services.experts_draw(meeting=meeting, actor=clerk, seed="demo-2024-2")
     meeting.refresh_from_db()
     return meeting
+
+
+def _weekday(day: dt.date) -> dt.date:
+    while not workdays.is_workday(day):
+        day += dt.timedelta(days=1)
+    return day
 
 
 def _report_certificate(stdout) -> None:

@@ -60,6 +60,11 @@ class MeetingForm(forms.Form):
     place = forms.CharField(label="会议地点", max_length=200)
     pass_rate = forms.DecimalField(label="评审通过率（0～1）", max_digits=4, decimal_places=3)
     panel_size = forms.IntegerField(label="评审专家人数", initial=7)
+    late_reason = forms.CharField(
+        label="晚于中级评审完成期限的理由（中级会议晚于11月30日时填写）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, offices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,6 +99,9 @@ class ExpertForm(forms.Form):
     title = forms.CharField(label="职称", max_length=50, required=False)
     specialty = forms.CharField(label="专业", max_length=100, required=False)
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    id_number = forms.CharField(
+        label="身份证号（选填）", max_length=18, required=False, help_text="本人为评审对象时抽取自动回避；页面不回显"
+    )
 
     def service_kwargs(self) -> dict:
         """The service's arguments: a unit name known to the system becomes that unit, any other stays as text."""
@@ -107,12 +115,14 @@ class ExpertForm(forms.Form):
             "title": data.get("title", "").strip(),
             "specialty": data.get("specialty", "").strip(),
             "phone": data.get("phone", "").strip(),
+            "id_number": data.get("id_number", "").strip(),
         }
 
 
 class RescheduleForm(forms.Form):
     date = forms.DateField(label="新的会议日期", widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label="改期理由", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    late_reason = forms.CharField(label="晚于中级评审完成期限的理由", required=False)
 
 
 def form_problems(form: forms.Form) -> str:

@@ -44,6 +44,11 @@ class Expert(models.Model):
     specialty = models.CharField("专业", max_length=100, blank=True)
     phone = models.CharField("联系电话", max_length=20, blank=True)
     active = models.BooleanField("在库", default=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="expert_records",
+        verbose_name="系统账号", help_text="专家本人的账号（如有）：本人为评审对象时自动回避",
+    )  # fmt: skip
+    id_number = models.CharField("身份证号", max_length=18, blank=True, help_text="本人为评审对象时自动回避")
 
     class Meta:
         verbose_name = "评审专家"
@@ -79,6 +84,9 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     opened_at = models.DateTimeField("开会时间", null=True, blank=True)
     closed_at = models.DateTimeField("结果登记时间", null=True, blank=True)
+    late_reason = models.TextField(
+        "晚于中级评审完成期限的理由", blank=True, help_text="中级评审原则上11月底前完成（镇职称办〔2024〕11号 三(二)）"
+    )
 
     class Meta:
         verbose_name = "评审会议"
@@ -243,6 +251,8 @@ class MeetingAction(models.TextChoices):
     FILING_ACCEPTED = "filing_accepted", "市职称办同意报备"
     FILING_RETURNED = "filing_returned", "市职称办退回报备"
     OPEN = "open", "召开评审会议"
+    ATTENDANCE = "attendance", "登记到会专家"
+    TALLY = "tally", "登记计票结果"
     VOTES = "votes", "登记专家表决"
     RESULTS = "results", "登记评审结果"
     RESULT_PUBLICITY = "result_publicity", "发布评审结果公示"
@@ -345,3 +355,75 @@ DRAW_REPLACEMENT_CHAIN = audit.register(
         label="专家替换记录",
     )
 )
+
+
+class ExpertConflict(models.Model):
+    """A conflict an expert declared (申请回避): with one case, or with a unit (all its applicants)."""
+
+    expert = models.ForeignKey(Expert, models.CASCADE, related_name="conflicts", verbose_name="专家")
+    application = models.ForeignKey(
+        Application, models.CASCADE, null=True, blank=True, related_name="+", verbose_name="回避的申报"
+    )
+    unit = models.ForeignKey(Unit, models.CASCADE, null=True, blank=True, related_name="+", verbose_name="回避的单位")
+    reason = models.CharField("回避理由", max_length=300)
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="登记人")
+    declared_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "专家回避申报"
+        verbose_name_plural = "专家回避申报"
+        ordering = ["expert", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(application__isnull=False) | Q(unit__isnull=False), name="conflict_names_case_or_unit"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.expert} 回避：{self.application or self.unit}"
+
+
+class MeetingAttendance(models.Model):
+    """Who of the drawn experts was present (到会), recorded before any vote; checked against the quorum."""
+
+    meeting = models.OneToOneField(Meeting, models.CASCADE, related_name="attendance", verbose_name="评审会议")
+    present = models.ManyToManyField(Expert, related_name="+", verbose_name="到会专家")
+    panel_size = models.PositiveSmallIntegerField("抽取专家人数")
+    quorum = models.PositiveSmallIntegerField("最少到会人数")
+    quorum_rule = models.CharField("到会人数依据", max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="登记人")
+    recorded_at = models.DateTimeField("登记时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "评审会议到会情况"
+        verbose_name_plural = "评审会议到会情况"
+
+    def __str__(self):
+        return f"{self.meeting} 到会登记"
+
+
+class MeetingTally(models.Model):
+    """The count of one case's secret ballot (无记名投票): 赞成 / 反对 / 弃权, never who voted how."""
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="tallies", verbose_name="评审会议")
+    application = models.ForeignKey(Application, models.PROTECT, related_name="+", verbose_name="申报")
+    present = models.PositiveSmallIntegerField("到会专家数")
+    approve = models.PositiveSmallIntegerField("赞成")
+    oppose = models.PositiveSmallIntegerField("反对")
+    abstain = models.PositiveSmallIntegerField("弃权")
+    required = models.PositiveSmallIntegerField("通过所需赞成票")
+    passed = models.BooleanField("通过")
+    rule = models.CharField("表决依据", max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="登记人")
+    recorded_at = models.DateTimeField("登记时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "评审表决计票"
+        verbose_name_plural = "评审表决计票"
+        ordering = ["meeting", "application_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "application"], name="uniq_meeting_tally"),
+        ]
+
+    def __str__(self):
+        return f"{self.application_id}：赞成{self.approve} 反对{self.oppose} 弃权{self.abstain}"

@@ -11,18 +11,23 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+import re
 import secrets
+import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from applications import services as app_services
 from applications import workflow
 from applications.models import Application, Status
+from applications.periods import cycle_periods
 from publicity import certificates
 from publicity import services as pub_services
 from publicity.models import Publicity
@@ -35,13 +40,16 @@ from . import permissions as perms
 from .models import (
     DrawReplacement,
     Expert,
+    ExpertConflict,
     ExpertDraw,
     ExpertPool,
     Meeting,
     MeetingAction,
+    MeetingAttendance,
     MeetingEvent,
     MeetingFiling,
     MeetingResult,
+    MeetingTally,
     Vote,
 )
 
@@ -63,7 +71,9 @@ def pass_cap(pass_rate: Decimal, candidates: int) -> int:
     return math.floor(Decimal(pass_rate) * candidates)
 
 
-def threshold_fraction(threshold: Decimal) -> Fraction:
+def threshold_fraction(threshold: Decimal | Fraction) -> Fraction:
+    if isinstance(threshold, Fraction):
+        return threshold
     return Fraction(Decimal(threshold)).limit_denominator(THRESHOLD_MAX_DENOMINATOR)
 
 
@@ -77,7 +87,90 @@ def draw_panel(seed: str, eligible_ids: list[int], size: int) -> list[int]:
     return random.Random(seed).sample(sorted(eligible_ids), size)
 
 
+RULES_40 = "《职称评审管理暂行规定》（人社部令第40号）"
+
+
+@dataclass(frozen=True)
+class MeetingRules:
+    """The meeting's numbers as cycle data (rules["meeting"]), each with its source (docs/meetings.md)."""
+
+    quorum: Fraction
+    quorum_source: str
+    threshold: Fraction
+    threshold_source: str
+    same_year_source: str
+    intermediate_source: str
+
+
+def _fraction(value, default: Fraction) -> Fraction:
+    if value in (None, ""):
+        return default
+    return Fraction(str(value)).limit_denominator(THRESHOLD_MAX_DENOMINATOR)
+
+
+def meeting_rules(cycle) -> MeetingRules:
+    conf = ((cycle.rules if cycle is not None else None) or {}).get("meeting") or {}
+    quorum, threshold = conf.get("quorum") or {}, conf.get("pass_threshold") or {}
+    document = getattr(cycle, "source", "") or SEED_000
+    return MeetingRules(
+        quorum=_fraction(quorum.get("fraction"), Fraction(2, 3)),
+        quorum_source=quorum.get("source") or f"{RULES_40}（出席评审会议的专家人数）",
+        threshold=_fraction(threshold.get("fraction"), Fraction(2, 3)),
+        threshold_source=threshold.get("source") or f"{RULES_40}（无记名投票表决）",
+        same_year_source=conf.get("same_year_source") or f"{document} 三(一)",
+        intermediate_source=conf.get("intermediate_deadline_source") or f"{document} 三(二)",
+    )
+
+
+def quorum_required(panel_size: int, rules: MeetingRules) -> int:
+    """Experts who must be present: ceil(quorum × the experts drawn), "不少于" including the number itself."""
+    return math.ceil(rules.quorum * panel_size)
+
+
+def meeting_threshold(meeting: Meeting) -> Fraction:
+    """The share of those present a case needs: the cycle's rule, or the committee's own if stricter."""
+    return max(meeting_rules(meeting.cycle).threshold, threshold_fraction(meeting.committee.pass_threshold))
+
+
+def normalised_unit_name(name: str) -> str:
+    """A unit's name as compared for 回避: NFKC (full-width → half-width), no spaces or punctuation, lower case."""
+    text = unicodedata.normalize("NFKC", name or "").lower()
+    return re.sub(r"[\s\W_]+", "", text)
+
+
+def meeting_date_check(*, cycle, level, date: dt.date, late_reason: str = "") -> tuple[list[str], list[str]]:
+    """(problems, warnings) of a meeting date. Refused: outside the cycle's year (不得跨年度评审, seed 000 三(一));
+    a 中级 meeting after the cycle's intermediate deadline without a recorded reason (三(二): 原则上11月底前).
+    Warned: the 15-day 报备 already impossible (六(一)); the date is not a working day."""
+    rules = meeting_rules(cycle)
+    problems, warnings = [], []
+    if date.year != cycle.year:
+        problems.append(
+            f"{cycle.year}年度的评审会议须在{cycle.year}年内召开，不得跨年度评审（{rules.same_year_source}）"
+        )
+    deadline = cycle.intermediate_deadline
+    if level.name == "中级" and deadline and date > deadline and not (late_reason or "").strip():
+        problems.append(
+            f"中级评审原则上在{deadline:%Y年%m月%d日}前完成（{rules.intermediate_source}）；"
+            "如确需晚于该日召开，请填写理由"
+        )
+    days, before = (date - _today()).days, cycle_periods(cycle).filing_days_before
+    if days < before:
+        warnings.append(
+            f"会议距今仅{days}天，已不能在会议{before}天前完成报备（{RULE_FILING}），按此日期会议不得召开，请考虑改期"
+        )
+    info = workdays.day_info(date)
+    if not info.is_workday:
+        warnings.append(f"{date:%Y年%m月%d日}为{info.label}")
+    return problems, warnings
+
+
 # ---------------------------------------------------------------- helpers
+
+
+def filing_days(meeting: Meeting) -> int:
+    """Days before the meeting its 报备 must be made (seed 000 六(一): 15, calendar days) — the cycle's data."""
+    return cycle_periods(meeting.cycle).filing_days_before
 
 
 def _today() -> dt.date:
@@ -145,13 +238,14 @@ def expert_pool_create(*, actor, office, series, level, name: str = "") -> Exper
 
 
 def expert_add(*, actor, pool: ExpertPool, name: str, unit=None, unit_name: str = "", title: str = "",
-               specialty: str = "", phone: str = "") -> Expert:  # fmt: skip
+               specialty: str = "", phone: str = "", id_number: str = "", user=None) -> Expert:  # fmt: skip
     if not perms.can_edit_pool(actor, pool):
         raise PermissionDenied("forbidden", "您无权维护该评审专家库")
     if not name.strip():
         raise DomainError("name_required", "请填写专家姓名")
     return Expert.objects.create(pool=pool, name=name.strip(), unit=unit, unit_name=unit_name, title=title,
-                                 specialty=specialty, phone=phone)  # fmt: skip
+                                 specialty=specialty, phone=phone, id_number=(id_number or "").strip().upper(),
+                                 user=user)  # fmt: skip
 
 
 def expert_set_active(*, actor, expert: Expert, active: bool) -> Expert:
@@ -166,17 +260,22 @@ def expert_set_active(*, actor, expert: Expert, active: bool) -> Expert:
 
 
 def meeting_create(*, actor, committee, series, level, date: dt.date, place: str, pass_rate, panel_size: int = 7,
-                   title: str = "") -> Meeting:  # fmt: skip
+                   title: str = "", late_reason: str = "") -> Meeting:  # fmt: skip
     """Plan a meeting of `committee` (its office's clerk). Registers the 报备 deadline with the timers.
-    Errors: PermissionDenied; DomainError for a past date, a series/level the committee does not accept, a pass
-    rate outside (0, 1], a panel smaller than 3."""
+    Errors: PermissionDenied; DomainError for a past date, a date outside the cycle's year, a 中级 date after the
+    cycle's deadline without `late_reason`, a series/level the committee does not accept, a pass rate outside
+    (0, 1], a panel smaller than 3. The returned meeting carries `warnings` (filing already impossible, a
+    holiday), also written to its log."""
     meeting = Meeting(committee=committee, office_id=committee.office_id, cycle_id=committee.cycle_id, series=series,
                       level=level, date=date, place=place.strip(), pass_rate=Decimal(str(pass_rate)),
-                      panel_size=panel_size, created_by=actor)  # fmt: skip
+                      panel_size=panel_size, created_by=actor, late_reason=(late_reason or "").strip())  # fmt: skip
     _require_clerk(actor, meeting, "安排该评委会的评审会议")
     problems = []
     if date <= _today():
         problems.append("会议日期须晚于今天")
+    date_problems, warnings = meeting_date_check(cycle=committee.cycle, level=level, date=date,
+                                                 late_reason=late_reason)  # fmt: skip
+    problems += date_problems
     if not place.strip():
         problems.append("请填写会议地点")
     if not committee.levels.filter(pk=level.pk).exists():
@@ -192,9 +291,10 @@ def meeting_create(*, actor, committee, series, level, date: dt.date, place: str
     meeting.title = title.strip() or f"{committee.cycle.year}年度{committee.label}{level.name}评审会议"
     with transaction.atomic():
         meeting.save()
-        _log(meeting, actor, "create", date=date.isoformat())
+        _log(meeting, actor, "create", date=date.isoformat(), warnings=warnings, late_reason=meeting.late_reason)
         pub_services.filing_deadline_set(meeting_id=meeting.pk, office=meeting.office, title=meeting.title,
-                                         meeting_on=date)  # fmt: skip
+                                         meeting_on=date, days_before=filing_days(meeting))  # fmt: skip
+    meeting.warnings = warnings
     return meeting
 
 
@@ -233,6 +333,60 @@ def meeting_add_cases(*, meeting: Meeting, actor, applications) -> Meeting:
     return m
 
 
+def expert_exclusions(meeting: Meeting, experts: list[Expert]) -> list[dict]:
+    """Experts who must stand aside (回避) for the meeting's agenda, each with the reason: the unit of a candidate
+    (by link, or by the unit's name normalised — an expert whose unit is typed as text is caught too), a candidate
+    themselves (by account, ID number, or name and unit), or a conflict the expert declared (a case or a unit)."""
+    apps = list(meeting.applications.select_related("unit", "applicant__user"))
+    unit_ids = {a.unit_id for a in apps if a.unit_id}
+    unit_names = {normalised_unit_name(a.unit.name): a.unit.name for a in apps if a.unit_id}
+    users = {a.applicant.user_id for a in apps}
+    id_numbers = {a.applicant.id_number.upper() for a in apps if a.applicant.id_number}
+    people = {(a.applicant.name, a.unit_id) for a in apps}
+    app_ids = {a.pk for a in apps}
+    conflicts: dict[int, str] = {}
+    for c in ExpertConflict.objects.filter(expert__in=experts).filter(
+        Q(application_id__in=app_ids) | Q(unit_id__in=unit_ids)
+    ):
+        conflicts.setdefault(c.expert_id, f"本人申请回避：{c.reason}")
+    out = []
+    for e in experts:
+        names = {normalised_unit_name(n) for n in (e.unit_name, e.unit.name if e.unit_id else "") if n}
+        if (
+            (e.user_id and e.user_id in users)
+            or (e.id_number and e.id_number.upper() in id_numbers)
+            or any(
+                e.name == name and (e.unit_id == unit or normalised_unit_name(e.unit_name) in unit_names)
+                for name, unit in people
+            )
+        ):
+            reason = "本人为评审对象，回避"
+        elif e.unit_id is not None and e.unit_id in unit_ids:
+            reason = "与申报人同单位，回避"
+        elif names & set(unit_names):
+            reason = f"与申报人同单位（{unit_names[next(iter(names & set(unit_names)))]}），回避"
+        elif e.pk in conflicts:
+            reason = conflicts[e.pk]
+        else:
+            continue
+        out.append({"id": e.pk, "name": e.name, "reason": reason})
+    return out
+
+
+def expert_conflict_declare(*, actor, expert: Expert, reason: str, application=None, unit=None) -> ExpertConflict:
+    """Record a conflict an expert declared (申请回避, seed: 人社部令第40号 on 回避) with a case or a unit; the draw
+    and every replacement leave the expert out for it. By the clerk who keeps the pool. Errors: PermissionDenied,
+    DomainError (no reason, neither case nor unit)."""
+    if not perms.can_edit_pool(actor, expert.pool):
+        raise PermissionDenied("forbidden", "您无权维护该评审专家库")
+    if not (reason or "").strip():
+        raise DomainError("reason_required", "登记回避须说明理由")
+    if application is None and unit is None:
+        raise DomainError("conflict_target", "请选择需回避的申报或单位")
+    return ExpertConflict.objects.create(expert=expert, application=application, unit=unit, reason=reason.strip(),
+                                         declared_by=actor)  # fmt: skip
+
+
 def experts_draw(*, meeting: Meeting, actor, seed: str | None = None, size: int | None = None) -> ExpertDraw:
     """Draw the panel at random from the pool of the meeting's office, series and level. Experts working in a
     candidate's unit are excluded first. The seed (generated when none is given), the pool, the exclusions and the
@@ -247,14 +401,12 @@ def experts_draw(*, meeting: Meeting, actor, seed: str | None = None, size: int 
         pool = ExpertPool.objects.filter(office=m.office_id, series=m.series_id, level=m.level_id).first()
         if pool is None:
             raise DomainError("no_pool", f"尚未建立{m.series.name}{m.level.name}评审专家库")
-        candidate_units = set(m.applications.values_list("unit_id", flat=True))
-        if not candidate_units:
+        if not m.applications.exists():
             raise DomainError("no_cases", "请先安排评审对象再抽取专家（同单位专家须回避）")
         size = size or m.panel_size
-        experts = list(pool.experts.filter(active=True).order_by("pk"))
+        experts = list(pool.experts.filter(active=True).select_related("unit").order_by("pk"))
         snapshot = [{"id": e.pk, "name": e.name, "unit_id": e.unit_id} for e in experts]
-        excluded = [{"id": e.pk, "name": e.name, "reason": "与申报人同单位，回避"}
-                    for e in experts if e.unit_id is not None and e.unit_id in candidate_units]  # fmt: skip
+        excluded = expert_exclusions(m, experts)
         out = {x["id"] for x in excluded}
         eligible = [e.pk for e in experts if e.pk not in out]
         if len(eligible) < size:
@@ -280,15 +432,15 @@ def expert_replace(*, meeting: Meeting, actor, expert: Expert, reason: str) -> E
         draw = ExpertDraw.objects.select_for_update().filter(meeting=m).first()
         if draw is None or expert.pk not in draw.result:
             raise DomainError("not_on_panel", f"{expert.name}不是本次会议抽中的专家")
-        candidate_units = set(m.applications.values_list("unit_id", flat=True))
         gone = {r["out"] for r in draw.replacements}
-        eligible = list(
+        remaining = list(
             draw.pool.experts.filter(active=True)
             .exclude(pk__in=[*draw.result, *gone])
-            .exclude(unit_id__in=[u for u in candidate_units if u is not None])
+            .select_related("unit")
             .order_by("pk")
-            .values_list("pk", flat=True)
         )
+        out = {x["id"] for x in expert_exclusions(m, remaining)}
+        eligible = [e.pk for e in remaining if e.pk not in out]
         if not eligible:
             raise DomainError("pool_exhausted", "专家库中已无可替补的专家")
         sub_seed = f"{draw.seed}/r{len(draw.replacements) + 1}"
@@ -304,8 +456,10 @@ def expert_replace(*, meeting: Meeting, actor, expert: Expert, reason: str) -> E
     return Expert.objects.get(pk=chosen)
 
 
-def meeting_reschedule(*, meeting: Meeting, actor, date: dt.date, reason: str) -> Meeting:
-    """Move the meeting; a pending or accepted 报备 lapses and a new one, 15 days before the new date, is needed."""
+def meeting_reschedule(*, meeting: Meeting, actor, date: dt.date, reason: str, late_reason: str = "") -> Meeting:
+    """Move the meeting; a pending or accepted 报备 lapses and a new one, 15 days before the new date, is needed.
+    The new date is checked as at creation (same year; 中级 after the deadline only with a reason); the returned
+    meeting carries `warnings`."""
     if not (reason or "").strip():
         raise DomainError("reason_required", "会议改期须说明理由")
     with transaction.atomic():
@@ -314,6 +468,13 @@ def meeting_reschedule(*, meeting: Meeting, actor, date: dt.date, reason: str) -
         _require_planned(m, "调整会议日期")
         if date <= _today():
             raise DomainError("meeting_invalid", "会议日期须晚于今天")
+        late_reason = (late_reason or "").strip() or m.late_reason
+        problems, warnings = meeting_date_check(cycle=m.cycle, level=m.level, date=date, late_reason=late_reason)
+        if problems:
+            raise DomainError("meeting_invalid", "；".join(problems), source=RULE_FILING)
+        if late_reason != m.late_reason:
+            m.late_reason = late_reason
+            m.save(update_fields=["late_reason"])
         old = m.date
         for live in m.filings.select_for_update().filter(
             status__in=[MeetingFiling.Status.SUBMITTED, MeetingFiling.Status.ACCEPTED]
@@ -322,12 +483,14 @@ def meeting_reschedule(*, meeting: Meeting, actor, date: dt.date, reason: str) -
         m.date = date
         m.save(update_fields=["date"])
         _log(m, actor, "reschedule", old=old.isoformat(), new=date.isoformat(), reason=reason.strip())
-        pub_services.filing_deadline_set(meeting_id=m.pk, office=m.office, title=m.title, meeting_on=date)
+        pub_services.filing_deadline_set(meeting_id=m.pk, office=m.office, title=m.title, meeting_on=date,
+                                         days_before=filing_days(m))  # fmt: skip
         body = (
             f"由{old:%Y年%m月%d日}改至{date:%Y年%m月%d日}，理由：{reason}。"
-            f"原报备失效，须于新会议日期{FILING_DAYS_BEFORE}天前重新报备（{RULE_FILING}）。"
+            f"原报备失效，须于新会议日期{filing_days(m)}天前重新报备（{RULE_FILING}）。"
         )
         notify(_supervisors(), f"评审会议「{m.title}」改期", body)
+    m.warnings = warnings
     return m
 
 
@@ -378,10 +541,10 @@ def filing_submit(*, meeting: Meeting, actor, note: str = "") -> MeetingFiling:
         _require_clerk(actor, m, "报备评审会议")
         _require_planned(m, "报备")
         days = (m.date - today).days
-        if days < FILING_DAYS_BEFORE:
+        if days < filing_days(m):
             raise DomainError(
                 "filing_too_late",
-                f"评审会议须在召开{FILING_DAYS_BEFORE}天前向市职称办报备（{RULE_FILING}）：会议定于"
+                f"评审会议须在召开{filing_days(m)}天前向市职称办报备（{RULE_FILING}）：会议定于"
                 f"{m.date:%Y年%m月%d日}，今天距会议仅{days}天，请先调整会议日期",
                 source=RULE_FILING,
                 fields={"days_before": days},
@@ -449,9 +612,7 @@ def _decide(filing: MeetingFiling, actor, status: str, reason: str = "") -> Meet
             notify(_clerks(m.office_id), f"评审会议报备已同意：{m.title}", f"会议可于{m.date:%Y年%m月%d日}召开。")
         else:
             pub_services.filing_deadline_filed(meeting_id=m.pk, filed_at=None)
-            body = (
-                f"退回理由：{reason}。请补充后于会议{FILING_DAYS_BEFORE}天前重新报备，或调整会议日期（{RULE_FILING}）。"
-            )
+            body = f"退回理由：{reason}。请补充后于会议{filing_days(m)}天前重新报备，或调整会议日期（{RULE_FILING}）。"
             notify(_clerks(m.office_id), f"评审会议报备被退回：{m.title}", body)
     filing.refresh_from_db()
     return f
@@ -479,10 +640,10 @@ def meeting_open(*, meeting: Meeting, actor) -> Meeting:
         _require_clerk(actor, m, "召开评审会议")
         _require_planned(m, "召开")
         filing = m.filings.filter(status=MeetingFiling.Status.ACCEPTED, meeting_date=m.date).first()
-        if filing is None or (m.date - filing.filed_on).days < FILING_DAYS_BEFORE:
+        if filing is None or (m.date - filing.filed_on).days < filing_days(m):
             raise DomainError(
                 "filing_not_accepted",
-                f"评审会议须在召开{FILING_DAYS_BEFORE}天前报备并经市职称办同意后方可召开（{RULE_FILING}）；"
+                f"评审会议须在召开{filing_days(m)}天前报备并经市职称办同意后方可召开（{RULE_FILING}）；"
                 "本次会议没有按期报备且已同意的报备，请调整会议日期后重新报备",
                 source=RULE_FILING,
             )
@@ -496,18 +657,112 @@ def meeting_open(*, meeting: Meeting, actor) -> Meeting:
     return m
 
 
-def _tally(meeting: Meeting, votes: dict[int, bool]) -> tuple[int, int, int, bool]:
-    present = len(votes)
-    approvals = sum(1 for v in votes.values() if v)
-    required = votes_required(present, meeting.committee.pass_threshold)
-    return present, approvals, required, approvals >= required
+def _require_quorum(m: Meeting) -> MeetingAttendance:
+    """Attendance must be recorded, and meet the quorum, before any vote or result (人社部令第40号)."""
+    att = MeetingAttendance.objects.filter(meeting=m).first()
+    rules = meeting_rules(m.cycle)
+    if att is None:
+        raise DomainError("attendance_missing", f"请先登记到会专家，核对到会人数后方可表决（{rules.quorum_source}）",
+                          source=rules.quorum_source)  # fmt: skip
+    present = att.present.count()
+    if present < att.quorum:
+        raise DomainError(
+            "no_quorum",
+            f"到会专家{present}人，少于本次会议抽取的{att.panel_size}名专家的{rules.quorum}（须不少于{att.quorum}人），"
+            f"不得表决或登记结果（{rules.quorum_source}）",
+            source=rules.quorum_source,
+            fields={"present": present, "quorum": att.quorum},
+        )
+    return att
 
 
-def _stored_votes(meeting: Meeting) -> dict[int, dict[int, bool]]:
-    out: dict[int, dict[int, bool]] = {}
-    for app_id, expert_id, approve in meeting.votes.values_list("application_id", "expert_id", "approve"):
-        out.setdefault(app_id, {})[expert_id] = approve
-    return out
+def attendance_record(*, meeting: Meeting, actor, present) -> MeetingAttendance:
+    """Record who of the drawn experts is present at the open meeting (到会), with the quorum it is checked
+    against: ceil(quorum × experts drawn), default 2/3 (cycle data rules["meeting"]["quorum"]). Recorded even
+    when short of the quorum (it is a fact), but then no vote or result can be recorded. May be corrected until
+    the first vote. Errors: PermissionDenied, TransitionConflict (not open, votes already recorded),
+    DomainError (someone not on the panel)."""
+    ids = {getattr(e, "pk", e) for e in present or []}
+    with transaction.atomic():
+        m = _locked(meeting)
+        _require_clerk(actor, m, "登记到会专家")
+        if m.status != Meeting.Status.OPEN:
+            raise TransitionConflict(
+                "meeting_not_open", f"评审会议当前为「{m.get_status_display()}」，不能登记到会专家"
+            )
+        if MeetingTally.objects.filter(meeting=m).exists():
+            raise TransitionConflict("votes_recorded", "已开始表决，不能再更改到会专家")
+        panel = set(m.experts.values_list("pk", flat=True))
+        if ids - panel:
+            raise DomainError("not_on_panel", "到会专家须为本次会议抽中的评审专家")
+        rules = meeting_rules(m.cycle)
+        quorum = quorum_required(len(panel), rules)
+        att, _ = MeetingAttendance.objects.update_or_create(
+            meeting=m,
+            defaults={"panel_size": len(panel), "quorum": quorum, "quorum_rule": rules.quorum_source[:200],
+                      "recorded_by": actor},
+        )  # fmt: skip
+        att.present.set(sorted(ids))
+        _log(m, actor, "attendance", present=sorted(ids), panel=len(panel), quorum=quorum)
+    att.quorate = len(ids) >= quorum
+    return att
+
+
+def _passes_with(m: Meeting, application_id: int, passed: bool) -> int:
+    others = MeetingTally.objects.filter(meeting=m, passed=True).exclude(application_id=application_id).count()
+    return others + passed
+
+
+def _store_tally(m: Meeting, actor, application, present: int, approve: int, oppose: int, abstain: int) -> dict:
+    required = votes_required(present, meeting_threshold(m))
+    passed = approve >= required
+    candidates = m.applications.count()
+    cap = pass_cap(m.pass_rate, candidates)
+    passes = _passes_with(m, application.pk, passed)
+    if passed and passes > cap:
+        raise _cap_error(passes, cap, m, candidates)
+    rules = meeting_rules(m.cycle)
+    MeetingTally.objects.update_or_create(
+        meeting=m,
+        application=application,
+        defaults={"present": present, "approve": approve, "oppose": oppose, "abstain": abstain,
+                  "required": required, "passed": passed, "rule": rules.threshold_source[:200], "recorded_by": actor},
+    )  # fmt: skip
+    return {"present": present, "approvals": approve, "oppose": oppose, "abstain": abstain, "required": required,
+            "passed": passed}  # fmt: skip
+
+
+def tally_record(*, meeting: Meeting, actor, application: Application, approve: int, oppose: int,
+                 abstain: int) -> dict:  # fmt: skip
+    """The secret ballot's count for one case (赞成/反对/弃权; who voted how is never recorded): one ballot per
+    expert present, so the three add up to the attendance; passes with approvals ≥ ceil(threshold × present),
+    default 2/3 of those present (rules["meeting"]["pass_threshold"]; the committee's own threshold if stricter).
+    A second call replaces the count until the results are recorded. Refused, with nothing written, without a
+    quorate attendance, or when the case would pass and so exceed floor(pass rate × candidates)."""
+    counts = {"赞成": approve, "反对": oppose, "弃权": abstain}
+    with transaction.atomic():
+        m = _locked(meeting)
+        _require_clerk(actor, m, "登记表决结果")
+        if m.status != Meeting.Status.OPEN:
+            raise TransitionConflict("meeting_not_open", f"评审会议当前为「{m.get_status_display()}」，不能登记表决")
+        if not m.applications.filter(pk=application.pk).exists():
+            raise DomainError("not_on_agenda", f"申报 {application.number} 不是本次会议的评审对象")
+        att = _require_quorum(m)
+        present = att.present.count()
+        if any(not isinstance(v, int) or v < 0 for v in counts.values()):
+            raise DomainError("bad_tally", "赞成、反对、弃权票数须为不小于0的整数")
+        if sum(counts.values()) != present:
+            raise DomainError(
+                "tally_mismatch",
+                f"无记名投票每位到会专家一票：赞成{approve}、反对{oppose}、弃权{abstain}合计{sum(counts.values())}票，"
+                f"与到会专家{present}人不符（{meeting_rules(m.cycle).threshold_source}）",
+                source=meeting_rules(m.cycle).threshold_source,
+            )
+        Vote.objects.filter(meeting=m, application=application).delete()  # a count replaces any named ballots
+        tally = _store_tally(m, actor, application, present, approve, oppose, abstain)
+        counted = {k: tally[k] for k in ("approvals", "oppose", "abstain", "present")}
+        _log(m, actor, "tally", application=application.pk, **counted)
+    return tally
 
 
 def _cap_error(passes: int, cap: int, meeting: Meeting, candidates: int) -> DomainError:
@@ -521,9 +776,11 @@ def _cap_error(passes: int, cap: int, meeting: Meeting, candidates: int) -> Doma
 
 
 def votes_record(*, meeting: Meeting, actor, application: Application, votes: dict) -> dict:
-    """Record every present expert's vote on one case ({expert or expert id: approve}); a second call for the same
-    case replaces its votes until the results are recorded. Refused, with nothing written, when the case would
-    pass and so bring the passes over the cap floor(pass rate × candidates)."""
+    """Record one case's ballots expert by expert ({expert or expert id: approve}) — where the committee votes
+    openly by name; the secret ballot is recorded with `tally_record`. Every expert present votes and nobody
+    else: the voters must be exactly the recorded attendance, which must meet the quorum. The count is stored as
+    the case's tally (赞成/反对). A second call replaces the votes until the results are recorded; refused, with
+    nothing written, when the case would pass and so bring the passes over floor(pass rate × candidates)."""
     votes = {getattr(k, "pk", k): bool(v) for k, v in (votes or {}).items()}
     with transaction.atomic():
         m = _locked(meeting)
@@ -538,52 +795,58 @@ def votes_record(*, meeting: Meeting, actor, application: Application, votes: di
         strangers = set(votes) - panel
         if strangers:
             raise DomainError("not_on_panel", "表决人不是本次会议抽中的评审专家")
-        present, approvals, required, passed = _tally(m, votes)
-        candidates = m.applications.count()
-        cap = pass_cap(m.pass_rate, candidates)
-        stored = _stored_votes(m)
-        stored[application.pk] = votes
-        passes = sum(1 for v in stored.values() if _tally(m, v)[3])
-        if passed and passes > cap:
-            raise _cap_error(passes, cap, m, candidates)
+        att = _require_quorum(m)
+        present_ids = set(att.present.values_list("pk", flat=True))
+        if set(votes) != present_ids:
+            raise DomainError(
+                "voters_not_present",
+                f"表决人须为全部到会专家（到会{len(present_ids)}人，本次登记{len(votes)}人）：未到会的专家不得表决，"
+                f"到会专家均须表决（{meeting_rules(m.cycle).threshold_source}）",
+                source=meeting_rules(m.cycle).threshold_source,
+            )
+        approvals = sum(1 for v in votes.values() if v)
+        tally = _store_tally(m, actor, application, len(present_ids), approvals, len(votes) - approvals, 0)
         Vote.objects.filter(meeting=m, application=application).delete()
         Vote.objects.bulk_create(
             Vote(meeting=m, application=application, expert_id=eid, approve=ok, recorded_by=actor)
             for eid, ok in sorted(votes.items())
         )
-        _log(m, actor, "votes", application=application.pk, approvals=approvals, present=present)
-    return {"present": present, "approvals": approvals, "required": required, "passed": passed}
+        _log(m, actor, "votes", application=application.pk, approvals=approvals, present=len(present_ids))
+    return {k: tally[k] for k in ("present", "approvals", "required", "passed")}
 
 
 def results_record(*, meeting: Meeting, actor) -> list[MeetingResult]:
-    """Close the meeting: every case's result from its recorded votes (pass = approvals ≥ the committee's
-    threshold of the experts present, default two thirds). Refused, with nothing written, if a case has no votes
-    or the passes exceed floor(pass rate × candidates). Not passed is final for the cycle."""
+    """Close the meeting: every case's result from its tally (pass = approvals ≥ the threshold of the experts
+    present, default two thirds). Refused, with nothing written, without a quorate attendance, if a case has no
+    tally, or if the passes exceed floor(pass rate × candidates). Not passed is final for the cycle."""
     with transaction.atomic():
         m = _locked(meeting)
         _require_clerk(actor, m, "登记评审结果")
         if m.status != Meeting.Status.OPEN:
             raise TransitionConflict("meeting_not_open", f"评审会议当前为「{m.get_status_display()}」，不能登记结果")
+        _require_quorum(m)
         apps = list(m.applications.order_by("pk"))
-        stored = _stored_votes(m)
-        missing = [a.number for a in apps if a.pk not in stored]
+        tallies = {t.application_id: t for t in MeetingTally.objects.filter(meeting=m)}
+        missing = [a.number for a in apps if a.pk not in tallies]
         if missing:
             raise DomainError("votes_missing", "以下申报尚未登记表决：" + "、".join(missing))
-        tallies = {a.pk: _tally(m, stored[a.pk]) for a in apps}
-        passes = sum(1 for t in tallies.values() if t[3])
+        passes = sum(1 for t in tallies.values() if t.passed)
         cap = pass_cap(m.pass_rate, len(apps))
         if passes > cap:
             raise _cap_error(passes, cap, m, len(apps))
+        named: dict[int, dict[int, bool]] = {}
+        for app_id, expert_id, approve in m.votes.values_list("application_id", "expert_id", "approve"):
+            named.setdefault(app_id, {})[expert_id] = approve
         results = []
         for app in apps:
-            present, approvals, required, passed = tallies[app.pk]
-            app_services.application_record_result(
-                application=app, actor=actor, passed=passed,
-                votes={"meeting_id": m.pk, "present": present, "approvals": approvals, "required": required,
-                       "by_expert": {str(k): v for k, v in sorted(stored[app.pk].items())}},
-            )  # fmt: skip
-            results.append(MeetingResult.objects.create(meeting=m, application=app, present=present,
-                                                        approvals=approvals, required=required, passed=passed,
+            t = tallies[app.pk]
+            detail = {"meeting_id": m.pk, "present": t.present, "approvals": t.approve, "oppose": t.oppose,
+                      "abstain": t.abstain, "required": t.required, "rule": t.rule}  # fmt: skip
+            if app.pk in named:
+                detail["by_expert"] = {str(k): v for k, v in sorted(named[app.pk].items())}
+            app_services.application_record_result(application=app, actor=actor, passed=t.passed, votes=detail)
+            results.append(MeetingResult.objects.create(meeting=m, application=app, present=t.present,
+                                                        approvals=t.approve, required=t.required, passed=t.passed,
                                                         recorded_by=actor))  # fmt: skip
         _transition(m, "close", timezone.now())
         _log(m, actor, "results", passes=passes, cap=cap)

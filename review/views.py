@@ -54,7 +54,7 @@ from .forms import (
     RescheduleForm,
     form_problems,
 )
-from .models import Expert, ExpertDraw, Meeting, MeetingFiling, MeetingResult
+from .models import Expert, ExpertDraw, Meeting, MeetingAttendance, MeetingFiling, MeetingResult, MeetingTally
 
 S = Status
 REVIEWER_ROLES = (Role.UNIT_REVIEWER, Role.DEPT_REVIEWER, Role.COMMITTEE_CLERK, Role.ASSOCIATION_CLERK)
@@ -573,7 +573,7 @@ def calendar_page(request):
                 raise DomainError("calendar_bad_file", "文件不是有效的 YAML/JSON（UTF-8）") from None
             if not isinstance(data, dict):
                 raise DomainError("calendar_bad_file", "放假安排文件须包含 year（年份）和 source（依据文件）")
-            year, days = workdays.calendar_import_year(data=data)
+            year, days = workdays.calendar_import_year(data=data, actor=request.user)
             messages.success(
                 request, f"已导入 {year.year} 年放假安排（{year.source}），共 {days} 天调整；暂定期限将重新计算。"
             )
@@ -649,6 +649,8 @@ def meetings(request):
             context["error"] = error_context(exc)
             return render_page(request, "review/meetings.html", context, status=exc.status)
         messages.success(request, f"已安排{meeting.title}；请在会议召开 15 日前完成报备。")
+        for warning in meeting.warnings:
+            messages.warning(request, f"请注意：{warning}")
         return redirect("meeting-detail", pk=meeting.pk)
     return render_page(request, "review/meetings.html", context)
 
@@ -656,20 +658,19 @@ def meetings(request):
 def _meeting_context(request, meeting) -> dict:
     apps = list(meeting.applications.select_related("applicant", "unit").order_by("pk"))
     experts = list(meeting.experts.order_by("pk"))
-    stored: dict[int, dict[int, bool]] = {}
-    for app_id, expert_id, approve in meeting.votes.values_list("application_id", "expert_id", "approve"):
-        stored.setdefault(app_id, {})[expert_id] = approve
+    tallies = {t.application_id: t for t in MeetingTally.objects.filter(meeting=meeting)}
     rows, passes = [], 0
     for app in apps:
-        votes = stored.get(app.pk)
+        t = tallies.get(app.pk)
         tally = None
-        if votes:
-            present = len(votes)
-            approvals = sum(1 for v in votes.values() if v)
-            required = review_services.votes_required(present, meeting.committee.pass_threshold)
-            tally = {"present": present, "approvals": approvals, "required": required, "passed": approvals >= required}
-            passes += tally["passed"]
-        rows.append({"app": app, "votes": votes or {}, "tally": tally})
+        if t is not None:
+            tally = {"present": t.present, "approvals": t.approve, "oppose": t.oppose, "abstain": t.abstain,
+                     "required": t.required, "passed": t.passed}  # fmt: skip
+            passes += t.passed
+        rows.append({"app": app, "tally": tally})
+    attendance = MeetingAttendance.objects.filter(meeting=meeting).first()
+    present_ids = set(attendance.present.values_list("pk", flat=True)) if attendance else set()
+    rules = review_services.meeting_rules(meeting.cycle)
     cap = review_services.pass_cap(meeting.pass_rate, len(apps)) if apps else 0
     addable = []
     if meeting.status == Meeting.Status.PLANNED:
@@ -704,8 +705,14 @@ def _meeting_context(request, meeting) -> dict:
         and meeting.status == Meeting.Status.CLOSED
         and meeting.applications.filter(status__in=workflow.ACTS["result_publicity_start"].sources).exists(),
         "decide": review_perms.can_decide_filing(request.user),
-        "filing_due": meeting.date - dt.timedelta(days=15),
+        "filing_due": meeting.date - dt.timedelta(days=review_services.filing_days(meeting)),
         "results": list(meeting.results.select_related("application__applicant")),
+        "attendance": attendance,
+        "present_ids": present_ids,
+        "present_count": len(present_ids),
+        "quorum": attendance.quorum if attendance else review_services.quorum_required(len(experts), rules),
+        "quorate": bool(attendance) and len(present_ids) >= attendance.quorum,
+        "rules": rules,
     }
 
 
@@ -777,16 +784,39 @@ def meeting_act(request, pk: int, action: str):
                 raise DomainError("bad_form", f"请填写改期信息：{form_problems(form)}")
             old = meeting.date
             meeting = review_services.meeting_reschedule(
-                meeting=meeting, actor=user, date=form.cleaned_data["date"], reason=form.cleaned_data["reason"]
+                meeting=meeting,
+                actor=user,
+                date=form.cleaned_data["date"],
+                reason=form.cleaned_data["reason"],
+                late_reason=form.cleaned_data["late_reason"],
             )
-            due = meeting.date - dt.timedelta(days=review_services.FILING_DAYS_BEFORE)
+            due = meeting.date - dt.timedelta(days=review_services.filing_days(meeting))
             note = (
                 f"会议已由{old:%Y年%m月%d日}改至{meeting.date:%Y年%m月%d日}；原有报备随之失效，"
                 f"须最迟于{due:%Y年%m月%d日}向市职称办报备。"
             )
+            for warning in meeting.warnings:
+                messages.warning(request, f"请注意：{warning}")
         elif action == "open":
             review_services.meeting_open(meeting=meeting, actor=user)
             note = "评审会议已开始。"
+        elif action == "attendance":
+            present = [int(e) for e in request.POST.getlist("present") if e.isdigit()]
+            att = review_services.attendance_record(meeting=meeting, actor=user, present=present)
+            note = f"已登记到会专家{len(present)}人（抽取{att.panel_size}人，最少须{att.quorum}人到会）。"
+            if not att.quorate:
+                messages.warning(request, f"到会人数不足{att.quorum}人，不得表决（{att.quorum_rule}）。")
+        elif action == "tally":
+            app = meeting.applications.filter(pk=request.POST.get("application") or 0).first()
+            if app is None:
+                raise DomainError("not_on_agenda", "该申报不是本次会议的评审对象")
+            counts = {k: _int(request.POST.get(k)) for k in ("approve", "oppose", "abstain")}
+            tally = review_services.tally_record(meeting=meeting, actor=user, application=app, **counts)
+            outcome = "通过" if tally["passed"] else "未通过"
+            note = (
+                f"{app.number}：赞成{tally['approvals']}、反对{tally['oppose']}、弃权{tally['abstain']}"
+                f"（到会{tally['present']}人，需赞成{tally['required']}票），{outcome}。"
+            )
         elif action == "votes":
             app = meeting.applications.filter(pk=request.POST.get("application") or 0).first()
             if app is None:

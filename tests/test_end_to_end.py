@@ -85,6 +85,7 @@ def test_review_case_from_draft_to_certificate_then_revoked(world):
         review.meeting_open(meeting=m, actor=world.clerk)
         assert [status(a) for a in apps] == [S.IN_MEETING] * 2
         panel = m.draw.result
+        review.attendance_record(meeting=m, actor=world.clerk, present=panel)
         review.votes_record(
             meeting=m, actor=world.clerk, application=case, votes={e: i < 6 for i, e in enumerate(panel)}
         )

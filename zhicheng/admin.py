@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import CalendarDay, CalendarYear, User
+from .models import CalendarChange, CalendarDay, CalendarYear, User
 
 admin.site.site_header = "职称评审业务系统"
 admin.site.site_title = "职称评审业务系统"
@@ -35,6 +35,11 @@ class CalendarDayAdmin(ReadOnlyAdmin):
     list_display = ("date", "is_workday", "name", "source")
     list_filter = ("is_workday",)
     date_hierarchy = "date"
+
+
+@admin.register(CalendarChange)
+class CalendarChangeAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "kind", "summary", "source", "actor")
 
 
 @admin.register(CalendarYear)

@@ -58,6 +58,31 @@ class CalendarDay(models.Model):
         return f"{self.date} {'工作日' if self.is_workday else '休息日'} {self.name}"
 
 
+class CalendarChange(models.Model):
+    """One change of the working-day calendar: why the periods counted in working days were recomputed."""
+
+    class Kind(models.TextChoices):
+        OVERRIDE = "override", "调整某日"
+        DELETE = "delete", "撤销调整"
+        IMPORT = "import", "导入年度放假安排"
+
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
+    summary = models.CharField("变更内容", max_length=500)
+    source = models.CharField("依据文件", max_length=200)
+    first_date = models.DateField("最早受影响日期", help_text="此日之前结束的期限不受影响")
+    actor = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="操作人")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    recomputed = models.JSONField("重新计算结果", default=dict, blank=True, help_text="各类期限重新计算的件数")
+
+    class Meta:
+        verbose_name = "工作日历变更"
+        verbose_name_plural = "工作日历变更"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.summary
+
+
 class Notification(models.Model):
     """An in-app message telling a person what happened and what they must do next."""
 

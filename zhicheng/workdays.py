@@ -5,6 +5,14 @@ source document); the chinese-calendar library (statutory holidays and 调休 wo
 year whose arrangement was imported (CalendarYear), the plain weekend rule, final; otherwise the weekend rule,
 marked *provisional* — nothing may treat a provisional date as final.
 
+The tail of December is provisional too while the next year is unknown: the State Council's arrangement for a
+year often moves the last days of the year before (the 2019 one made 2018-12-29 a workday and 2018-12-31 a
+holiday; the 2008 one did the same to 2007-12-29/31). From settings.ZHICHENG["CALENDAR_PROVISIONAL_DECEMBER_FROM"]
+(default 25) to 31 December, a day is provisional unless it has its own override or the next year is known.
+
+Every change (an override, its removal, a year's import) is recorded as a CalendarChange and, on commit, the
+CALENDAR_CHANGED hooks recompute every period that has not ended yet (docs/timers.md「日历变更」).
+
 Periods count from the day after the start (民法典第二百零一条) and end at 24:00 of the N-th working day.
 """
 
@@ -15,12 +23,13 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
+from chinese_calendar import constants as chinese_calendar_data
 from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
 from .errors import DomainError
-from .models import CalendarDay, CalendarYear
+from .models import CalendarChange, CalendarDay, CalendarYear
 
 LIBRARY_SOURCE = "国务院办公厅节假日安排（chinese-calendar）"
 WEEKEND_SOURCE = "双休日"
@@ -36,6 +45,15 @@ HOLIDAY_NAMES = {
 }
 # Bounds every day-by-day walk: no real period is longer than this many calendar days.
 MAX_SPAN_DAYS = 3660
+LIBRARY_YEARS = frozenset(d.year for d in chinese_calendar_data.holidays)
+PROVISIONAL_TAIL_REASON = (
+    "下一年度放假安排公布前，年末几日可能调整（如2019年安排将2018-12-29调为工作日、2018-12-31调为休息日）"
+)
+
+
+def december_provisional_from() -> int:
+    """First day of December that stays provisional while the next year's arrangement is unknown (settings)."""
+    return int(settings.ZHICHENG.get("CALENDAR_PROVISIONAL_DECEMBER_FROM", 25))
 
 
 @dataclass(frozen=True)
@@ -91,6 +109,12 @@ class _Resolver:
             self._imported = set(CalendarYear.objects.values_list("year", flat=True))
         return self._imported
 
+    def known(self, year: int) -> bool:
+        return year in LIBRARY_YEARS or year in self._imported_years()
+
+    def _tail_provisional(self, d: dt.date) -> bool:
+        return d.month == 12 and d.day >= december_provisional_from() and not self.known(d.year + 1)
+
     def day(self, d: dt.date) -> DayInfo:
         override = self._year_overrides(d.year).get(d)
         if override is not None:
@@ -100,12 +124,12 @@ class _Resolver:
             _, holiday = chinese_calendar.get_holiday_detail(d)
         except NotImplementedError:
             weekend = d.weekday() >= 5
-            provisional = d.year not in self._imported_years()
+            provisional = d.year not in self._imported_years() or self._tail_provisional(d)
             return DayInfo(d, not weekend, "", WEEKEND_SOURCE, provisional)
         name = HOLIDAY_NAMES.get(holiday, holiday or "")
         if name and workday:
             name = f"{name}调休上班"
-        return DayInfo(d, workday, name, LIBRARY_SOURCE, False)
+        return DayInfo(d, workday, name, LIBRARY_SOURCE, self._tail_provisional(d))
 
 
 def day_info(d: dt.date) -> DayInfo:
@@ -117,12 +141,18 @@ def is_workday(d: dt.date) -> bool:
 
 
 def year_known(year: int) -> bool:
-    """True when the library or an imported arrangement decides the year (its dates are final)."""
-    try:
-        chinese_calendar.is_workday(dt.date(year, 6, 1))
-        return True
-    except NotImplementedError:
-        return CalendarYear.objects.filter(year=year).exists()
+    """True when the library or an imported arrangement decides the year. Its late-December days are final only
+    once the next year is known too (see `dates_final`)."""
+    return year in LIBRARY_YEARS or CalendarYear.objects.filter(year=year).exists()
+
+
+def dates_final(first: dt.date, last: dt.date) -> bool:
+    """True when every day from `first` to `last` is decided for good (no provisional day among them)."""
+    resolver = _Resolver()
+    for year in range(first.year, last.year + 1):
+        if not resolver.known(year):
+            return False
+    return not (last.month == 12 and last.day >= december_provisional_from() and not resolver.known(last.year + 1))
 
 
 def add_workdays(start: dt.date, n: int) -> PeriodEnd:
@@ -186,11 +216,13 @@ def _as_date(value, field: str) -> dt.date:
 
 
 @transaction.atomic
-def calendar_import_year(*, data: dict) -> tuple[CalendarYear, int]:
-    """Load one year's official arrangement (format: README「工作日历」). Replaces that year's overrides.
+def calendar_import_year(*, data: dict, actor=None) -> tuple[CalendarYear, int]:
+    """Load one year's official arrangement (format: README「工作日历」). Replaces that year's overrides. The file
+    may also list days of the previous year's late December (from CALENDAR_PROVISIONAL_DECEMBER_FROM): they are
+    accepted as overrides, and importing the year makes that tail final.
 
-    Then runs settings.ZHICHENG["CALENDAR_CHANGED_HOOKS"] so that provisional deadlines are recomputed.
-    Errors: DomainError for a malformed file; nothing is written then.
+    Records a CalendarChange, then (on commit) runs settings.ZHICHENG["CALENDAR_CHANGED_HOOKS"], which recompute
+    every period that has not ended. Errors: DomainError for a malformed file; nothing is written then.
     """
     try:
         year = int(data["year"])
@@ -208,36 +240,61 @@ def calendar_import_year(*, data: dict) -> tuple[CalendarYear, int]:
         if d in rows:
             raise DomainError("calendar_conflict", f"{d} 同时被列为放假日和调休工作日")
         rows[d] = CalendarDay(date=d, is_workday=True, name=name, source=source)
+    tail_from = dt.date(year - 1, 12, december_provisional_from())
     for d in rows:
-        if d.year != year:
-            raise DomainError("calendar_wrong_year", f"{d} 不属于 {year} 年")
+        if d.year != year and not tail_from <= d <= dt.date(year - 1, 12, 31):
+            raise DomainError(
+                "calendar_wrong_year",
+                f"{d} 不属于 {year} 年（上一年只接受{tail_from:%m月%d日}至12月31日的调整：{PROVISIONAL_TAIL_REASON}）",
+            )
+    previous = CalendarYear.objects.filter(year=year).first()
     CalendarDay.objects.filter(date__year=year).delete()
+    if previous is not None:  # a re-import replaces the late-December days the earlier file of this year listed
+        CalendarDay.objects.filter(date__gte=tail_from, date__year=year - 1, source=previous.source).delete()
+    tail = [r for d, r in rows.items() if d.year != year]
+    for row in tail:
+        CalendarDay.objects.filter(date=row.date).delete()
     CalendarDay.objects.bulk_create(rows.values())
     cal_year, _ = CalendarYear.objects.update_or_create(year=year, defaults={"source": source})
-    _calendar_changed()
+    first = min([dt.date(year, 1, 1), *(r.date for r in tail)])
+    summary = f"导入{year}年放假安排（{source}）：{len(rows)}天"
+    if tail:
+        summary += "，含上一年年末" + "、".join(f"{r.date:%m-%d}" for r in sorted(tail, key=lambda r: r.date))
+    _calendar_changed(kind=CalendarChange.Kind.IMPORT, summary=summary, source=source, first=first, actor=actor)
     return cal_year, len(rows)
 
 
 @transaction.atomic
-def calendar_day_set(*, date: dt.date, is_workday: bool, name: str, source: str) -> CalendarDay:
+def calendar_day_set(*, date: dt.date, is_workday: bool, name: str, source: str, actor=None) -> CalendarDay:
     """Override one day (with its source document); the same hooks as a year's import run on commit.
     Who may do it is the caller's rule (applications.services.calendar_override_set). Errors: DomainError."""
     if not (source or "").strip():
         raise DomainError("source_required", "调整工作日须注明依据文件", fields={"source": ["请填写依据文件"]})
+    before = day_info(date)
     day, _ = CalendarDay.objects.update_or_create(
         date=date, defaults={"is_workday": is_workday, "name": name, "source": source.strip()}
     )
-    _calendar_changed()
+    kind = "工作日" if is_workday else "休息日"
+    summary = f"{date:%Y-%m-%d} 由{before.label}调整为{kind}{f'（{name}）' if name else ''}"
+    _calendar_changed(kind=CalendarChange.Kind.OVERRIDE, summary=summary, source=source.strip(), first=date,
+                      actor=actor)  # fmt: skip
     return day
 
 
 @transaction.atomic
-def calendar_day_delete(*, day: CalendarDay) -> None:
+def calendar_day_delete(*, day: CalendarDay, actor=None) -> None:
+    date, source = day.date, day.source
     day.delete()
-    _calendar_changed()
+    summary = f"撤销 {date:%Y-%m-%d} 的调整，恢复为{day_info(date).label}"
+    _calendar_changed(kind=CalendarChange.Kind.DELETE, summary=summary, source=source, first=date, actor=actor)
 
 
-def _calendar_changed() -> None:
-    """Provisional deadlines depend on the calendar: recompute them once the change is committed."""
+def _calendar_changed(*, kind: str, summary: str, source: str, first: dt.date, actor=None) -> CalendarChange:
+    """Record the change (why the periods move), then recompute every open period once it is committed."""
+    change = CalendarChange.objects.create(
+        kind=kind, summary=summary, source=source, first_date=first, actor=actor if getattr(actor, "pk", None) else None
+    )
     for path in settings.ZHICHENG.get("CALENDAR_CHANGED_HOOKS", []):
-        transaction.on_commit(import_string(path))
+        hook = import_string(path)
+        transaction.on_commit(lambda hook=hook: hook(change_id=change.pk))
+    return change

@@ -89,6 +89,7 @@ def to_certificate(world) -> Objects:
         rev.meeting_open(meeting=meeting, actor=world.clerk)
         meeting.refresh_from_db()
         panel = list(meeting.experts.values_list("pk", flat=True))
+        rev.attendance_record(meeting=meeting, actor=world.clerk, present=panel)
         rev.votes_record(meeting=meeting, actor=world.clerk, application=app, votes={e: True for e in panel})
         rev.results_record(meeting=meeting, actor=world.clerk)
         meeting.refresh_from_db()

@@ -40,6 +40,11 @@ def test_create_and_submit_through_the_api(world, api, in_window):
     assert r.status_code == 400
     assert shape(r) | {} and r.json()["code"] == "pledge_required" and "七(三)" in r.json()["source"]
     r = client.post(url(app, "submit"), {"pledge_accepted": True}, format="json")
+    assert r.status_code == 400 and r.json()["code"] == "materials_missing"  # issue 14: the 评审 list
+    from tests.factories import review_materials
+
+    review_materials(app)
+    r = client.post(url(app, "submit"), {"pledge_accepted": True}, format="json")
     assert r.status_code == 200 and r.json()["status"] == "unit_review"
     assert r.json()["applicant"]["id_number"] == profile.id_number  # the applicant sees the whole number
 

@@ -293,7 +293,9 @@ def test_seed000_s2_5_senior_exam_not_asked_of_other_series(world):
     ("level_name", "held", "ok"),
     [
         ("中级", [("建设工程", "助理级", dt.date(2016, 12, 1))], True),
-        ("中级", [("机械工程", "员级", dt.date(2016, 12, 1))], True),  # any 初级; same series not required (data)
+        ("中级", [("机械工程", "助理级", dt.date(2016, 12, 1))], True),  # same series not required (data)
+        # issue 14: 逐级 by tiers — 员级 is 初级 but not enough for 中级, which needs 助理级
+        ("中级", [("机械工程", "员级", dt.date(2016, 12, 1))], False),
         ("中级", [], False),
         ("中级", [("建设工程", "助理级", dt.date(2024, 5, 1))], False),  # not yet held on the application day
         ("副高级", [("建设工程", "助理级", dt.date(2010, 1, 1))], False),

@@ -13,7 +13,7 @@ from applications import services, workflow
 from applications.models import Application, Deadline, Status
 from applications.selectors import replay_status
 from tests.conftest import shanghai
-from tests.factories import answers
+from tests.factories import answers, review_materials
 from zhicheng.errors import DomainError
 
 ACTS = {
@@ -68,13 +68,13 @@ def test_random_acts_keep_the_case_valid(world):
             self.now = shanghai(2024, 4, 10, 9, 0)
             self.clock = time_machine.travel(self.now, tick=False)
             self.clock.start()
-            self.apps = [world.draft()]
+            self.apps = [review_materials(world.draft())]
             self.people = {name: getattr(world, name, None) for name in PEOPLE}
 
         @rule()
         def new_case(self):
             if len(self.apps) < 4:
-                self.apps.append(world.draft())
+                self.apps.append(review_materials(world.draft()))
 
         def teardown(self):
             self.clock.stop()

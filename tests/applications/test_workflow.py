@@ -15,7 +15,7 @@ from applications.models import Application, ApplicationEvent, Deadline, Educati
 from applications.workflow import ACTS
 from tests.applications.pdfs import simple_pdf
 from tests.conftest import shanghai
-from tests.factories import answers, submit
+from tests.factories import answers, review_materials, submit
 from zhicheng.errors import DomainError, PermissionDenied, TransitionConflict
 from zhicheng.models import Notification
 from zhicheng.roles import Role
@@ -55,7 +55,7 @@ def reach(world, state: str, clock) -> Application:
         return _fresh(app)
     app = world.draft()
     if state == S.DRAFT:
-        return app
+        return review_materials(app)  # issue 14: the 评审 materials list is checked at submission
     submit(app)
     path = {
         S.UNIT_REVIEW: [],

@@ -12,7 +12,7 @@ from publicity import services as publicity_services
 from publicity.models import Publicity
 from tests.applications.pdfs import simple_pdf
 from tests.browser.conftest import screenshot, sign_in
-from tests.factories import submit
+from tests.factories import review_materials, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pass-1234"
@@ -70,6 +70,7 @@ def test_case_from_wizard_through_unit_publicity_to_department(world, new_page, 
     applicant.get_by_role("button", name="上传").click()
     expect(applicant.locator("#materials")).to_contain_text("已上传")
     assert Material.objects.filter(application=app).count() == 1
+    review_materials(app)  # the rest of the 评审 materials list, checked at submission (issue 14)
 
     # 3. The 告知承诺 and submission.
     applicant.reload()

@@ -107,9 +107,13 @@ def filed_and_accepted(world, m: Meeting, *, on=(2024, 6, 1, 9)):
     return filing
 
 
-def opened(world, m: Meeting) -> Meeting:
+def opened(world, m: Meeting, *, present: int | None = None) -> Meeting:
+    """Open the meeting on its day and record attendance: the whole panel, or its first `present` experts."""
     with travel(m.date.year, m.date.month, m.date.day, 9):
         review.meeting_open(meeting=m, actor=world.clerk)
+        m.refresh_from_db()
+        experts = list(m.draw.result)
+        review.attendance_record(meeting=m, actor=world.clerk, present=experts[: present or len(experts)])
     m.refresh_from_db()
     return m
 

@@ -316,11 +316,11 @@ def test_open_only_on_the_meeting_day_by_the_clerk(world):
 # ---------------------------------------------------------------- votes and results
 
 
-def _open_meeting(world, n=3, pass_rate="0.600"):
+def _open_meeting(world, n=3, pass_rate="0.600", present=None):
     apps = awaiting_meeting(world, [world.unit] * n)
     m = meeting(world, apps, pass_rate=pass_rate)
     filed_and_accepted(world, m)
-    return apps, opened(world, m)
+    return apps, opened(world, m, present=present)
 
 
 def _votes(m, yes: int, present: int | None = None):
@@ -350,7 +350,7 @@ def test_one_pass_more_than_the_cap_is_refused(world):
 
 
 def test_threshold_counts_experts_present(world):
-    apps, m = _open_meeting(world, n=2, pass_rate="1")
+    apps, m = _open_meeting(world, n=2, pass_rate="1", present=4)  # 4 of the 5 drawn: the quorum is met
     with travel(2024, 6, 20, 10):
         a = review.votes_record(meeting=m, actor=world.clerk, application=apps[0], votes=_votes(m, 3, present=4))
         b = review.votes_record(meeting=m, actor=world.clerk, application=apps[1], votes=_votes(m, 2, present=4))

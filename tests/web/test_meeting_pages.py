@@ -104,6 +104,7 @@ def test_meeting_from_agenda_to_results_shows_the_cap_filling(client, world, in_
     login(client, world.clerk)
     assert act("open").status_code == 302
     experts = [str(e) for e in meeting.experts.values_list("pk", flat=True)]
+    assert act("attendance", {"present": experts}).status_code == 302
     # cap = floor(0.5 × 3) = 1: the first pass fills it, a second pass is refused in Chinese and nothing is stored
     assert act("votes", {"application": apps[0].pk, "present": experts, "approve": experts}).status_code == 302
     page = client.get(reverse("meeting-detail", args=[meeting.pk])).content.decode()

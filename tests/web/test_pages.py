@@ -156,7 +156,9 @@ def test_submit_without_pledge_is_refused(client, world, in_window):
 
 
 def test_submit_with_pledge_moves_to_unit_review(client, world, in_window):
-    app = world.draft()
+    from tests.factories import review_materials
+
+    app = review_materials(world.draft())  # the 评审 materials list is checked at submission (issue 14)
     login(client, app.applicant.user)
     response = client.post(reverse("application-submit", args=[app.pk]), {"pledge": "on"})
     assert response.status_code == 302

@@ -257,8 +257,11 @@ ZHICHENG = {
     "TIMER_BATCH_SIZE": int(os.environ.get("ZHICHENG_TIMER_BATCH_SIZE", "200")),
     "TIMER_CLOSE_CHUNK": int(os.environ.get("ZHICHENG_TIMER_CLOSE_CHUNK", "10000")),
     "SMS_BACKEND": os.environ.get("ZHICHENG_SMS_BACKEND", "zhicheng.notify.LogSmsBackend"),
-    # Run (on commit) after a year's holiday arrangement is imported: recompute provisional deadlines.
+    # Run (on commit, with the CalendarChange id) after any calendar change: recompute every open period.
     "CALENDAR_CHANGED_HOOKS": ["publicity.services.publicity_calendar_changed"],
+    # From this day of December the days are provisional while the next year's arrangement is unknown
+    # (docs/timers.md「日历变更」: the arrangement of a year often moves the last days of the year before).
+    "CALENDAR_PROVISIONAL_DECEMBER_FROM": int(os.environ.get("ZHICHENG_CALENDAR_PROVISIONAL_DECEMBER_FROM", "25")),
     # Run by `load_demo` after its own data, in its transaction: demo data of the apps above `applications`.
     "DEMO_EXTENSIONS": ["review.demo.load_demo_review"],
     # Issue 16: how many reverse proxies append to X-Forwarded-For in front of the app (0: none, trust the socket).
