@@ -47,6 +47,7 @@ urlpatterns: list = [
     path("experts/", review_views.expert_pools, name="expert-pools"),
     path("experts/pools/<int:pk>/act/<slug:action>/", review_views.expert_pool_act, name="expert-pool-act"),
     path("calendar/", review_views.calendar_page, name="calendar"),
+    path("calendar/sample.yaml", review_views.calendar_sample, name="calendar-sample"),
     path("integrity/", review_views.integrity_archive, name="integrity"),
     # public
     path("gongshi/", publicity_views.public_publicity, name="public-publicity"),

@@ -12,3 +12,12 @@ document.addEventListener("change", function (evt) {
     box.checked = all.checked;
   });
 });
+// Irreversible acts ask first: a button (or form) with data-confirm="…" submits only after the person confirms.
+document.addEventListener("submit", function (evt) {
+  var button = evt.submitter && evt.submitter.closest("[data-confirm]");
+  var text = (button && button.dataset.confirm) || evt.target.dataset.confirm;
+  if (text && !window.confirm(text)) {
+    evt.preventDefault();
+    evt.stopImmediatePropagation();
+  }
+}, true);

@@ -47,6 +47,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Chinese 400/403/404/405/429/500 pages, DEBUG on or off (zhicheng/error_pages.py).
+    "zhicheng.error_pages.ErrorPageMiddleware",
     # Must be last: locks an account/IP out after repeated failed logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -62,6 +64,7 @@ AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "zhicheng.views.lockout_response"  # Chinese page, or the API error shape under /api/
 
 ROOT_URLCONF = "zhicheng.urls"
+CSRF_FAILURE_VIEW = "zhicheng.error_pages.csrf_failure"
 WSGI_APPLICATION = "zhicheng.wsgi.application"
 AUTH_USER_MODEL = "zhicheng.User"
 LOGIN_URL = "/login/"
@@ -186,6 +189,8 @@ ZHICHENG = {
     "CALENDAR_CHANGED_HOOKS": ["publicity.services.publicity_calendar_changed"],
     # Run by `load_demo` after its own data, in its transaction: demo data of the apps above `applications`.
     "DEMO_EXTENSIONS": ["review.demo.load_demo_review"],
+    # The site's public address: the certificate's QR code opens {PUBLIC_BASE_URL}/verify/?number=….
+    "PUBLIC_BASE_URL": os.environ.get("ZHICHENG_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
     # A test-only clock: production settings force it off.
     "TEST_CLOCK_ENABLED": False,
 }
