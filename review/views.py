@@ -31,6 +31,7 @@ from applications.models.case import PUBLICITY_STATES
 from applications.views import error_context, render_case, render_page, show_error, visible_case
 from publicity import certificates
 from publicity import services as pub_services
+from publicity import views as public_views
 from publicity.models import Objection, Publicity
 from zhicheng import calendar_file, workdays
 from zhicheng.errors import DomainError, PermissionDenied, TransitionConflict
@@ -87,8 +88,10 @@ def _roles(user) -> set[str]:
     return {m.role for m in perms.memberships(user)}
 
 
-@login_required
 def home(request):
+    """Signed in: the user's workbench. Not signed in: the public portal (公示, 发文, 受理安排, 证书核验)."""
+    if not request.user.is_authenticated:
+        return public_views.public_publicity(request)
     roles = _roles(request.user)
     if Role.SUPERVISOR in roles:
         return redirect("dashboard")

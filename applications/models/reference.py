@@ -136,6 +136,8 @@ class CommitteeOffice(models.Model):
 
     name = models.CharField("名称", max_length=100, unique=True)
     phones = models.JSONField("联系电话", default=list)
+    # The notices give no addresses: the office's own, entered in the admin, shown on the public portal.
+    address = models.CharField("办公地址", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "评委会办事机构"

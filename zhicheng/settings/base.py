@@ -189,6 +189,8 @@ ZHICHENG = {
     "CALENDAR_CHANGED_HOOKS": ["publicity.services.publicity_calendar_changed"],
     # Run by `load_demo` after its own data, in its transaction: demo data of the apps above `applications`.
     "DEMO_EXTENSIONS": ["review.demo.load_demo_review"],
+    # A public objection's content needs at least this many letters or characters (publicity.services).
+    "OBJECTION_MIN_CHARS": int(os.environ.get("ZHICHENG_OBJECTION_MIN_CHARS", "4")),
     # The site's public address: the certificate's QR code opens {PUBLIC_BASE_URL}/verify/?number=….
     "PUBLIC_BASE_URL": os.environ.get("ZHICHENG_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
     # A test-only clock: production settings force it off.
