@@ -65,7 +65,7 @@ class ApplicationFilter(df.FilterSet):
             return qs
         if _looks_like_id(value.upper()):
             return qs.filter(applicant__id_number=value.upper())
-        return qs.filter(Q(applicant__name__icontains=value) | Q(number=value))
+        return qs.filter(Q(applicant__name__icontains=value) | Q(number=value.upper()))  # numbers are upper case
 
 
 class MaterialFilter(df.FilterSet):

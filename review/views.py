@@ -37,7 +37,7 @@ from zhicheng import calendar_file, workdays
 from zhicheng.errors import DomainError, PermissionDenied, TransitionConflict
 from zhicheng.roles import Role
 
-from . import calendar_preview
+from . import calendar_preview, charts
 from . import permissions as review_perms
 from . import selectors as review_selectors
 from . import services as review_services
@@ -266,7 +266,8 @@ def paper_receipt(request):
     """The committee clerk records paper materials by case number."""
     form = PaperReceiptForm(request.POST)
     number = form.data.get("number", "").strip()
-    app = selectors.application_list(user=request.user).filter(number=number).first()
+    # Case numbers are upper case (ZJ2024PS000001): a clerk typing zj2024ps000001 finds the same case.
+    app = selectors.application_list(user=request.user).filter(number=number.upper()).first()
     try:
         if app is None:
             raise DomainError("not_found", f"未找到申报编号为「{number}」的申报，或您无权办理")
@@ -416,6 +417,7 @@ def dashboard(request):
         "in_publicity": sum(by_state.get(s, 0) for s in PUBLICITY_STATES),
         "today": today,
         "week_end": week_end,
+        "trend": charts.trends(apps),
     }
     return render_page(request, "review/dashboard.html", context)
 
@@ -445,7 +447,7 @@ def _pass_rates() -> list[dict]:
     for label, row in sorted(per.items()):
         rate = row["passed"] / row["candidates"] if row["candidates"] else 0
         cap_rate = row["cap"] / row["candidates"] if row["candidates"] else 0
-        rows.append({"label": label, "rate_pct": round(rate * 100), "cap_pct": round(cap_rate * 100),
+        rows.append({"label": label, "rate": rate, "rate_pct": round(rate * 100), "cap_pct": round(cap_rate * 100),
                      "over": row["passed"] > row["cap"], "passed": row["passed"], "cap": row["cap"],
                      "candidates": row["candidates"]})  # fmt: skip
     return rows
@@ -554,6 +556,7 @@ def _calendar_context() -> dict:
     today = workdays.local_date(timezone.now())
     return {
         "title": "工作日历",
+        "sample": calendar_file.SAMPLE,
         "years": list(CalendarYear.objects.all()),
         "overrides": list(CalendarDay.objects.filter(date__year__gte=today.year - 1).order_by("date")[:200]),
         "provisional": app_deadlines.provisional_waiting(),
