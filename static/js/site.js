@@ -21,3 +21,19 @@ document.addEventListener("submit", function (evt) {
     evt.stopImmediatePropagation();
   }
 }, true);
+// Phones: under 600 px every table becomes a stack of cards (site.css); each cell is labelled with its column.
+function labelTableCells(root) {
+  (root || document).querySelectorAll(".table-wrap table").forEach(function (table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.trim();
+    });
+    table.classList.add("cards");
+    table.querySelectorAll("tbody tr").forEach(function (tr) {
+      Array.prototype.forEach.call(tr.children, function (td, i) {
+        if (!td.hasAttribute("data-label") && heads[i] && !td.hasAttribute("colspan")) td.setAttribute("data-label", heads[i]);
+      });
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { labelTableCells(document); });
+document.addEventListener("htmx:afterSettle", function (evt) { labelTableCells(evt.detail.elt.parentNode || document); });
