@@ -110,6 +110,10 @@ class ApplicationViewSet(VisibleFirst, mixins.ListModelMixin, mixins.RetrieveMod
     def get_queryset(self):
         return visible_applications(self.request.user)
 
+    def get_serializer_class(self):
+        # one case (retrieve, or the answer to an act) carries the acts the user may do on it now
+        return s.ApplicationSerializer if self.action == "list" else s.ApplicationDetailSerializer
+
     def _answer(self, app: Application, code: int = 200) -> Response:
         fresh = self.get_queryset().filter(pk=app.pk).first()
         if fresh is None:  # the act took the case out of the actor's sight (e.g. back to draft)
@@ -183,16 +187,6 @@ class ApplicationViewSet(VisibleFirst, mixins.ListModelMixin, mixins.RetrieveMod
     def dept_approve(self, request, pk=None):
         return self._act(services.application_dept_approve)
 
-    @act_schema(None, "协会审核通过（初级核准，中级报市职称办）")
-    @action(detail=True, methods=["post"], url_path="association-approve")
-    def association_approve(self, request, pk=None):
-        return self._act(services.application_association_approve)
-
-    @act_schema(None, "市职称办审批通过（初定中级）")
-    @action(detail=True, methods=["post"], url_path="municipal-approve")
-    def municipal_approve(self, request, pk=None):
-        return self._act(services.application_municipal_approve)
-
     @act_schema(None, "登记纸质材料收件（评委会办事机构）")
     @action(detail=True, methods=["post"], url_path="paper-received")
     def paper_received(self, request, pk=None):
@@ -203,11 +197,6 @@ class ApplicationViewSet(VisibleFirst, mixins.ListModelMixin, mixins.RetrieveMod
     def paper_extend(self, request, pk=None):
         data = parsed(s.PaperExtendSerializer, request)
         return self._act(services.application_paper_extend, working_days=data["working_days"], reason=data["reason"])
-
-    @act_schema(s.FindingSerializer, "撤销职称并记入诚信档案（市职称办）")
-    @action(detail=True, methods=["post"])
-    def revoke(self, request, pk=None):
-        return self._act(services.application_revoke, finding=parsed(s.FindingSerializer, request)["finding"])
 
     # ---- what belongs to the case (read)
 

@@ -17,18 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhicheng import workdays
-from zhicheng.roles import Role
 
-from .models import Application, ApplicationEvent, Deadline, Status
-from .models.case import PUBLICITY_STATES
+from . import events
+from .models import Application, Deadline, Status
+from .workflow import PUBLICITY_STATES
 
 S = Status
 CALENDAR_RULE = "工作日历：导入年度放假安排后重新计算暂定期限"
-_HOLD_ACTIONS = {
-    S.UNIT_PUBLICITY: "unit_approve",
-    S.COMMITTEE_PUBLICITY: "committee_approve",
-    S.RESULT_PUBLICITY: "result_publicity_start",
-}
 
 
 def reminder_days() -> int:
@@ -67,34 +62,16 @@ def _years_known(first: dt.date, last: dt.date, cache: dict[int, bool]) -> bool:
 def _deadline_end(dl: Deadline) -> workdays.PeriodEnd:
     """Recompute from the day the deadline was set; an extension is re-added on the recomputed end."""
     end = workdays.add_workdays(workdays.local_date(dl.created_at), dl.working_days)
-    if dl.extended:
-        ev = (
-            ApplicationEvent.objects.filter(application_id=dl.application_id, action="paper_extend")
-            .order_by("-id")
-            .first()
-        )
-        data = ev.data if ev else {}
-        days = data.get("working_days")
-        if days is None and data.get("from") and data.get("to"):
-            # The extension was counted with the provisional rule (weekends only) where the year was unknown.
-            first, last = dt.date.fromisoformat(data["from"]), dt.date.fromisoformat(data["to"])
-            days = sum(1 for i in range(1, (last - first).days + 1) if (first + dt.timedelta(days=i)).weekday() < 5)
-        if days:
-            end = workdays.add_workdays(end.last_day, int(days))
+    if dl.extended and dl.extension_working_days:
+        end = workdays.add_workdays(end.last_day, dl.extension_working_days)
     return end
 
 
 def _hold_start(app: Application) -> tuple[dt.date, int] | None:
-    action = _HOLD_ACTIONS.get(app.status)
-    ev = ApplicationEvent.objects.filter(application=app, action=action).order_by("-id").first() if action else None
-    if ev is None:
+    """When the publicity holding the case began and how many working days it lasts (stored on the case)."""
+    if app.held_since is None:
         return None
-    days = (
-        settings.ZHICHENG.get("RESULT_PUBLICITY_WORKING_DAYS", 5)
-        if app.status == S.RESULT_PUBLICITY
-        else 5  # seed 000 五(一)(三)
-    )
-    return workdays.local_date(ev.created_at), max(int(days), 5)
+    return app.held_since, max(int(app.held_working_days or 5), 5)  # seed 000 五(一)(三)
 
 
 @transaction.atomic
@@ -116,10 +93,8 @@ def recompute_provisional(*, skip_applications: Iterable[int] = ()) -> dict[str,
         dl.save(update_fields=["due_at", "last_day", "provisional"])
         if not end.provisional:
             made_final["deadlines"] += 1
-        app = dl.application
-        ApplicationEvent.objects.create(
-            application=app, actor=None, actor_role=Role.SYSTEM, action="deadline_recomputed",
-            from_status=app.status, to_status=app.status, rule=CALENDAR_RULE, created_at=now,
+        events.deadline_recomputed_event(
+            dl.application, rule=CALENDAR_RULE, at=now,
             reason=f"{dl.get_kind_display()}按正式放假安排重新计算：{old} → {end.last_day}",
             data={"deadline_id": dl.pk, "from": old.isoformat(), "to": end.last_day.isoformat(),
                   "provisional": end.provisional},
@@ -140,18 +115,10 @@ def recompute_provisional(*, skip_applications: Iterable[int] = ()) -> dict[str,
 
 
 def application_hold_recomputed(app: Application, end: workdays.PeriodEnd, *, now: dt.datetime) -> None:
-    """Store a recomputed publicity end on a case held provisionally (not a change of state), with an event."""
-    old = app.held_until
-    Application.objects.filter(pk=app.pk, status=app.status, held_provisional=True).update(
-        held_until=end.ends_at, held_provisional=end.provisional, updated_at=now
-    )
-    ApplicationEvent.objects.create(
-        application_id=app.pk, actor=None, actor_role=Role.SYSTEM, action="deadline_recomputed",
-        from_status=app.status, to_status=app.status, rule=CALENDAR_RULE, created_at=now,
-        reason=f"公示期满日按正式放假安排重新计算：{end.last_day}",
-        data={"from": old.isoformat() if old else None, "to": end.last_day.isoformat(),
-              "provisional": end.provisional},
-    )  # fmt: skip
+    """Store a recomputed publicity end on a case held provisionally (not a change of state), with its event."""
+    from .services import application_hold_recomputed as hold_recomputed  # late: services import selectors
+
+    hold_recomputed(application=app, end=end, now=now)
 
 
 def provisional_waiting() -> list[dict]:

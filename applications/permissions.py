@@ -60,6 +60,70 @@ def is_reviewer_of(user, application: Application) -> bool:
     )
 
 
+def _acts_as_supervisor(user, application: Application) -> bool:
+    return is_supervisor(user)
+
+
+# The predicate behind each role the workflow names (applications/workflow.py `Act.by`).
+ROLE_PREDICATES = {
+    Role.APPLICANT: is_applicant_of,
+    Role.UNIT_REVIEWER: can_unit_review,
+    Role.DEPT_REVIEWER: can_dept_review,
+    Role.COMMITTEE_CLERK: can_committee_act,
+    Role.ASSOCIATION_CLERK: can_association_act,
+    Role.SUPERVISOR: _acts_as_supervisor,
+}
+
+
+# For each reviewing role: the membership's scope attribute and the case's lookup that must match it.
+ROLE_SCOPE = {
+    Role.UNIT_REVIEWER: ("unit_id", "unit_id"),
+    Role.DEPT_REVIEWER: ("department_id", "unit__department_id"),
+    Role.COMMITTEE_CLERK: ("office_id", "office_id"),
+    Role.ASSOCIATION_CLERK: ("office_id", "office_id"),
+}
+
+
+def role_scope_q(user, role: Role, prefix: str = ""):
+    """The cases on which `user` holds `role`, as a filter (the queryset twin of ROLE_PREDICATES[role])."""
+    from django.db.models import Q
+
+    attr, lookup = ROLE_SCOPE[role]
+    ids = [getattr(m, attr) for m in memberships(user) if m.role == role and getattr(m, attr) is not None]
+    return Q(**{f"{prefix}{lookup}__in": ids})
+
+
+def acting_role(user, application: Application, act) -> Role | None:
+    """The capacity in which `user` may do `act` on `application` in its current state, or None (STYLE rule 5).
+    Nobody acts in a reviewing capacity on their own case (回避)."""
+    from .workflow import roles_for
+
+    if user is None or not user.is_authenticated:
+        return None
+    for role in roles_for(act, application):
+        predicate = ROLE_PREDICATES.get(role)
+        if predicate is None or not predicate(user, application):
+            continue
+        if role != Role.APPLICANT and is_applicant_of(user, application):
+            continue  # 回避: one's own case is decided by somebody else
+        return role
+    return None
+
+
+def can_decide_objection(user, application: Application, publicity_kind: str) -> bool:
+    """Whoever investigates objections to this kind of publicity of the case (the workflow's objection_decider)."""
+    from .workflow import KIND_STATE, STATES
+
+    decider = STATES[KIND_STATE[publicity_kind]].objection_decider
+    predicate = ROLE_PREDICATES.get(decider)
+    return predicate is not None and predicate(user, application) and not is_applicant_of(user, application)
+
+
+def can_see_objector(user, application: Application, publicity_kind: str) -> bool:
+    """The objector's name and contact: only whoever decides the objection, and the supervisor."""
+    return is_supervisor(user) or can_decide_objection(user, application, publicity_kind)
+
+
 def can_view(user, application: Application) -> bool:
     return is_applicant_of(user, application) or is_reviewer_of(user, application) or is_supervisor(user)
 

@@ -54,3 +54,32 @@ def replay_status(events) -> str:
             raise ValueError(f"办理记录不连续：第 {ev.pk} 条自「{ev.from_status}」起，但此前为「{state}」")
         state = ev.to_status
     return state
+
+
+def users_acting(role: Role, *, unit_id=None, department_id=None, office_id=None) -> list:
+    """The people holding `role` for that scope (a unit, a department, an office; the supervisor has none)."""
+    from django.contrib.auth import get_user_model
+
+    scope = {
+        Role.UNIT_REVIEWER: {"roles__unit": unit_id},
+        Role.DEPT_REVIEWER: {"roles__department": department_id},
+        Role.COMMITTEE_CLERK: {"roles__office": office_id},
+        Role.ASSOCIATION_CLERK: {"roles__office": office_id},
+        Role.SUPERVISOR: {},
+    }.get(role)
+    if scope is None or any(v is None for v in scope.values()):
+        return []
+    return list(get_user_model().objects.filter(roles__role=role, **scope).distinct())
+
+
+def next_actors(app: Application) -> list:
+    """The people who must act on the case in its current state, as the workflow declares them."""
+    from .workflow import state_actors
+
+    people = []
+    for role in state_actors(app):
+        if role != Role.APPLICANT:
+            people += users_acting(
+                role, unit_id=app.unit_id, department_id=app.unit.department_id, office_id=app.office_id
+            )
+    return people

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from zhicheng.models import CalendarDay, Notification
+from zhicheng.roles import Role
 
 from . import permissions as perms
 from .models import (
@@ -335,6 +336,34 @@ class PrecheckResultSerializer(serializers.Serializer):
 
 
 # ---------------------------------------------------------------- inputs (parsed, then handed to a service)
+
+
+class ActSerializer(serializers.Serializer):
+    act = serializers.CharField(help_text="act name as declared in the workflow (applications/workflow.py)")
+    label = serializers.CharField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    ready = serializers.BooleanField(help_text="false: the act's conditions do not hold yet (see reasons)")
+    reasons = serializers.ListField(child=serializers.CharField())
+    rule = serializers.CharField()
+    surface = serializers.CharField()
+
+
+class ApplicationDetailSerializer(ApplicationSerializer):
+    """One case, with the acts the requesting user may do on it now (the same list as the case page's buttons)."""
+
+    acts = serializers.SerializerMethodField()
+
+    class Meta(ApplicationSerializer.Meta):
+        fields = [*ApplicationSerializer.Meta.fields, "acts"]
+        read_only_fields = fields
+
+    @extend_schema_field(ActSerializer(many=True))
+    def get_acts(self, app):
+        from .services import available_acts  # late: services import the models this module serializes
+
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return [o.as_dict() for o in available_acts(user, app)] if user is not None else []
 
 
 class ApplicationCreateSerializer(serializers.Serializer):

@@ -1,5 +1,10 @@
-"""Every change of a case's state (STYLE rule 1): lock, check the actor and the state, transition, save, audit,
-notify on commit. Views, the API, admin actions and tasks call these; nothing else calls a transition.
+"""Every change of a case (STYLE rule 1), through one kernel: `act_run`.
+
+The kernel locks the case, resolves the act from the **locked** state (wrong state → 409 before wrong role → 403),
+checks the declared conditions, runs the django-fsm transition, `full_clean`s, saves exactly the fields the act
+declares, writes one typed event, and queues the notices (their e-mail and SMS leave as Celery tasks once the
+transaction commits). Views, the API, admin actions and tasks call the services below; nothing else calls a
+transition or saves a case. What an act is — sources, targets, who, rule, conditions — is in `workflow.py`.
 """
 
 from __future__ import annotations
@@ -8,51 +13,45 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from zhicheng import workdays
-from zhicheng.errors import DomainError, PermissionDenied, TransitionConflict
+from zhicheng.errors import Code, DomainError, PermissionDenied, TransitionConflict
 from zhicheng.models import CalendarDay
 from zhicheng.notify import notify
 from zhicheng.roles import Role
 
+from . import events
 from . import permissions as perms
+from . import workflow as wf
 from .models import (
     ApplicantProfile,
     Application,
-    ApplicationEvent,
     Deadline,
     IntegrityRecord,
-    Level,
     RoleMembership,
     Route,
     Status,
 )
+from .selectors import next_actors
 
 S = Status
-SEED_000 = "镇职称办〔2024〕11号"
-SEED_001 = "镇技协〔2024〕1号"
+SEED_000 = wf.SEED_000
+SEED_001 = wf.SEED_001
 PUBLICITY_MIN_WORKING_DAYS = 5  # seed 000 五(一)(三): "不少于5个工作日"
 PAPER_WORKING_DAYS = 10  # seed 000 附件 备注3
 INTEGRITY_YEARS = 3  # seed 000 七(三)
 
-# Who acts on a case in each reviewing state, for correction / rejection / return.
-REVIEWER_OF_STATE: dict[str, tuple[Callable, Role]] = {
-    S.UNIT_REVIEW: (perms.can_unit_review, Role.UNIT_REVIEWER),
-    S.DEPT_RECHECK: (perms.can_dept_review, Role.DEPT_REVIEWER),
-    S.COMMITTEE_REVIEW: (perms.can_committee_act, Role.COMMITTEE_CLERK),
-    S.ASSOCIATION_REVIEW: (perms.can_association_act, Role.ASSOCIATION_CLERK),
-    S.MUNICIPAL_APPROVAL: (lambda user, app: perms.is_supervisor(user), Role.SUPERVISOR),
-}
 PLEDGE_TEXT = (
     "本人承诺：所提交的学历学位、资格证书、业绩成果、论文论著等申报材料真实、准确、完整。"
     "如有弄虚作假，自愿接受撤销所取得职称、记入全省专业技术人员职称申报评审诚信档案库（记录期3年）等处理。"
     f"（依据：{SEED_000} 七(三)）"
 )
+# The deadline that bounds an act: after its due time the act is refused and the deadline's consequence follows.
+BOUNDED_BY = {"resubmit": Deadline.Kind.CORRECTION, "paper_received": Deadline.Kind.PAPER}
 
 
 def _status_label(value: str) -> str:
@@ -67,115 +66,126 @@ def _locked(application: Application) -> Application:
     )
 
 
-def _system_user():
-    return None
+# ---------------------------------------------------------------- the kernel
 
 
-def _users_with(role: Role, **scope):
-    User = get_user_model()
-    return list(User.objects.filter(roles__role=role, **{f"roles__{k}": v for k, v in scope.items()}).distinct())
+def _acting_role(actor, app: Application, act: wf.Act) -> Role:
+    if actor is None:
+        if act.system:
+            return Role.SYSTEM
+        raise PermissionDenied(Code.FORBIDDEN, f"「{act.label}」须由经办人办理")
+    role = perms.acting_role(actor, app, act)
+    if role is None:
+        raise PermissionDenied(Code.FORBIDDEN, act.denied or f"您无权对该申报办理「{act.label}」")
+    return role
 
 
-def next_actors(app: Application) -> list:
-    """The people who must act on the case in its current state."""
-    st = app.status
-    if st == S.UNIT_REVIEW:
-        return _users_with(Role.UNIT_REVIEWER, unit=app.unit_id)
-    if st == S.DEPT_RECHECK and app.unit.department_id:
-        return _users_with(Role.DEPT_REVIEWER, department=app.unit.department_id)
-    if st in (S.COMMITTEE_REVIEW, S.COMMITTEE_PUBLICITY, S.AWAITING_MEETING, S.PASSED) and app.office_id:
-        return _users_with(Role.COMMITTEE_CLERK, office=app.office_id)
-    if st == S.ASSOCIATION_REVIEW and app.office_id:
-        return _users_with(Role.ASSOCIATION_CLERK, office=app.office_id)
-    if st == S.MUNICIPAL_APPROVAL:
-        return _users_with(Role.SUPERVISOR)
-    if st == S.AWAITING_PUBLICATION:
-        if app.level.tier == Level.Tier.JUNIOR and app.office_id:
-            return _users_with(Role.COMMITTEE_CLERK, office=app.office_id)
-        return _users_with(Role.SUPERVISOR)
-    return []
-
-
-def _record(
-    app: Application,
-    *,
-    actor,
-    role: Role,
-    action: str,
-    from_status: str,
-    reason: str = "",
-    rule: str = "",
-    data: dict | None = None,
-    at: dt.datetime | None = None,
-) -> ApplicationEvent:
-    event = ApplicationEvent.objects.create(
-        application=app,
-        actor=actor,
-        actor_role=role,
-        action=action,
-        from_status=from_status,
-        to_status=app.status,
-        reason=reason,
-        rule=rule,
-        data=data or {},
-        created_at=at or timezone.now(),
+def _notify_move(app: Application, from_status: str, reason: str) -> None:
+    title = f"申报 {app.number or ''} 状态变更为「{_status_label(app.status)}」"
+    body = f"{app.applicant.name} {app.series.name}{app.level.name}：{_status_label(from_status)} → " + _status_label(
+        app.status
     )
-    if from_status and from_status != app.status:
-        title = f"申报 {app.number or ''} 状态变更为「{_status_label(app.status)}」"
-        moved = f"{_status_label(from_status)} → {_status_label(app.status)}"
-        body = f"{app.applicant.name} {app.series.name}{app.level.name}：{moved}"
-        if reason:
-            body += f"。理由：{reason}"
-        notify([app.applicant.user, *next_actors(app)], title, body, link=f"/cases/{app.pk}/", sms=True)
-    return event
+    if reason:
+        body += f"。理由：{reason}"
+    notify([app.applicant.user, *next_actors(app)], title, body, link=f"/cases/{app.pk}/", sms=True)
 
 
-def _transition(
+def act_run(
     application: Application,
+    name: str,
     *,
     actor,
-    action: str,
-    allowed: Callable[[object, Application], bool] | None,
-    role: Role,
-    call: Callable[[Application], object],
+    args: tuple = (),
     reason: str = "",
-    rule: str = "",
     data: dict | None = None,
-    before: Callable[[Application], None] | None = None,
-    after: Callable[[Application], None] | None = None,
-    act_label: str = "",
+    prepare: Callable[[Application], None] | None = None,
+    after: Callable[[Application, Role], None] | None = None,
+    now: dt.datetime | None = None,
 ) -> Application:
-    """The one path by which a case changes state. `actor=None` means the system (timers)."""
+    """Run act `name` of the workflow on `application` as `actor` (None: the system's timers).
+
+    `prepare(app)` runs on the locked row after the state, role and condition checks and before the transition (it
+    may refuse with a DomainError or set the fields the act declares); `after(app, role)` runs after the event, in
+    the same transaction (deadline rows and the like). Errors: TransitionConflict (409: wrong state, conditions,
+    concurrent change), PermissionDenied (403), DomainError (400) from `prepare`. A refusal changes nothing.
+    """
+    act = wf.ACTS[name]
     with transaction.atomic():
         app = _locked(application)
-        if actor is not None and (allowed is None or not allowed(actor, app)):
-            raise PermissionDenied("forbidden", f"您无权对该申报办理「{act_label or action}」")
-        method = getattr(app, action)
-        if not can_proceed(method, check_conditions=False):
-            raise TransitionConflict(
-                "wrong_state",
-                f"申报当前处于「{_status_label(app.status)}」环节，不能办理「{act_label or action}」",
-            )
-        if before is not None:
-            before(app)
         from_status = app.status
+        if from_status not in act.sources:
+            raise TransitionConflict(
+                Code.WRONG_STATE, f"申报当前处于「{_status_label(from_status)}」环节，不能办理「{act.label}」"
+            )
+        role = _acting_role(actor, app, act)
+        reasons = wf.unmet(act, app, now)
+        if reasons:
+            raise TransitionConflict(
+                Code.CONDITIONS_UNMET, f"「{act.label}」的条件尚未满足：{'；'.join(reasons)}", source=act.rule
+            )
+        if prepare is not None:
+            prepare(app)
         try:
-            call(app)
+            getattr(app, name)(*args)
             app.full_clean(exclude=["status"])
-            app.save()
+            app.save(update_fields=["status", *act.fields, "updated_at"])
         except TransitionNotAllowed:
             raise TransitionConflict(
-                "conditions_unmet", f"「{act_label or action}」的条件尚未满足（当前：{_status_label(from_status)}）"
+                Code.CONDITIONS_UNMET, f"「{act.label}」的条件尚未满足（当前：{_status_label(from_status)}）"
             ) from None
         except ConcurrentTransition:
-            raise TransitionConflict("concurrent", "该申报已被他人同时办理，请刷新后查看最新状态") from None
-        _record(
-            app, actor=actor, role=role, action=action, from_status=from_status, reason=reason, rule=rule, data=data
-        )
+            raise TransitionConflict(Code.CONCURRENT, "该申报已被他人同时办理，请刷新后查看最新状态") from None
+        events.act_event(app, act, actor=actor, role=role, from_status=from_status, reason=reason, data=data)
+        if act.notify and app.status != from_status:
+            _notify_move(app, from_status, reason)
         if after is not None:
-            after(app)
+            after(app, role)
     application.refresh_from_db()
     return app
+
+
+def available_acts(user, application: Application, *, now: dt.datetime | None = None) -> list[wf.Offer]:
+    """What `user` may do on `application` now, from the declaration: every act of its state that the user's role
+    may do and a person does (not the timers), with the Chinese reason for each unmet condition. Pages, the API's
+    `acts` list and the inbox's batch buttons show exactly these; the services accept exactly the ready ones."""
+    offers = []
+    for act in wf.acts_from(application.status):
+        if act.system or act.surface == wf.Surface.SYSTEM:
+            continue
+        role = perms.acting_role(user, application, act)
+        if role is None:
+            continue
+        reasons = wf.unmet(act, application, now)
+        if act.name in BOUNDED_BY and (late := _expired_deadline(application, act.name, now or timezone.now())):
+            reasons.append(f"{late.get_kind_display()}已于{late.last_day:%Y年%m月%d日} 24:00 届满")
+        offers.append(wf.Offer(act, role, reasons))
+    return offers
+
+
+def _expired_deadline(application: Application, name: str, now: dt.datetime) -> Deadline | None:
+    return Deadline.objects.filter(
+        application_id=application.pk,
+        kind=BOUNDED_BY[name],
+        closed_at__isnull=True,
+        provisional=False,
+        due_at__lte=now,
+    ).first()
+
+
+def _enforce_deadline(application: Application, name: str, now: dt.datetime) -> None:
+    """A deadline binds the act it limits at the moment of the act (SPEC §5): after the due time the act is refused
+    and the deadline's consequence follows at once, committed, exactly as the sweep would do it."""
+    dl = _expired_deadline(application, name, now) if name in BOUNDED_BY else None
+    if dl is None:
+        return
+    kind = dl.kind
+    application_abandon(deadline=dl, now=now)
+    what = "补正" if kind == Deadline.Kind.CORRECTION else "纸质材料报送"
+    raise TransitionConflict(
+        Code.DEADLINE_PASSED,
+        f"{what}期限已于{dl.last_day:%Y年%m月%d日} 24:00 届满，申报已视为放弃",
+        source=f"{SEED_000} 五(二)" if kind == Deadline.Kind.CORRECTION else f"{SEED_000} 附件备注3",
+    )
 
 
 # ---------------------------------------------------------------- creation and submission
@@ -197,9 +207,9 @@ def application_create(
     """A new draft for the actor's own applicant record. Errors: DomainError when the actor has no record."""
     profile = ApplicantProfile.objects.filter(user=actor).select_related("unit").first()
     if profile is None:
-        raise PermissionDenied("no_profile", "请先完善申报人信息后再创建申报")
+        raise PermissionDenied(Code.NO_PROFILE, "请先完善申报人信息后再创建申报")
     if profile.unit_id is None:
-        raise DomainError("no_unit", "请先填写工作单位或人事代理机构", source=f"{SEED_000} 四")
+        raise DomainError(Code.NO_UNIT, "请先填写工作单位或人事代理机构", source=f"{SEED_000} 四")
     app = Application(
         applicant=profile,
         unit=profile.unit,
@@ -217,13 +227,13 @@ def application_create(
     except ValidationError as exc:
         fields = exc.message_dict
         raise DomainError(
-            "invalid", "申报信息有误：" + "；".join(m for v in fields.values() for m in v), fields=fields
+            Code.INVALID, "申报信息有误：" + "；".join(m for v in fields.values() for m in v), fields=fields
         ) from None
     app.save()
     prefix = "PS" if route == Route.REVIEW else "CD"
     app.number = f"ZJ{app.cycle_year}{prefix}{app.pk:06d}"
     app.save(update_fields=["number"])
-    _record(app, actor=actor, role=Role.APPLICANT, action="create", from_status="")
+    events.application_created_event(app, actor=actor, role=Role.APPLICANT)
     return app
 
 
@@ -237,14 +247,14 @@ def application_submit(*, application: Application, actor, pledge_accepted: bool
     from .routing import route_application
 
     if not pledge_accepted:
-        raise DomainError("pledge_required", "提交前须阅读并签署告知承诺书", source=f"{SEED_000} 七(三)")
+        raise DomainError(Code.PLEDGE_REQUIRED, "提交前须阅读并签署告知承诺书", source=f"{SEED_000} 七(三)")
     now = timezone.now()
 
-    def before(app: Application):
+    def prepare(app: Application):
         failures = check_submission(app, today=workdays.local_date(now))
         if failures:
             raise DomainError(
-                "ineligible",
+                Code.INELIGIBLE,
                 "不符合申报条件：" + "；".join(f"{f.message}（{f.source}）" for f in failures),
                 source="；".join(sorted({f.source for f in failures})),
                 fields={"rules": [f.as_dict() for f in failures]},
@@ -252,7 +262,7 @@ def application_submit(*, application: Application, actor, pledge_accepted: bool
         missing = missing_materials(app)
         if missing:
             raise DomainError(
-                "materials_missing", "尚缺以下申报材料：" + "、".join(missing), source=f"{SEED_001} 五(三)"
+                Code.MATERIALS_MISSING, "尚缺以下申报材料：" + "、".join(missing), source=f"{SEED_001} 五(三)"
             )
         if app.route == Route.REVIEW:
             app.committee = route_application(app)
@@ -263,17 +273,7 @@ def application_submit(*, application: Application, actor, pledge_accepted: bool
         app.pledge_signed_at = now
         app.pledge_ip = ip
 
-    return _transition(
-        application,
-        actor=actor,
-        action="submit",
-        act_label="提交申报",
-        allowed=perms.is_applicant_of,
-        role=Role.APPLICANT,
-        before=before,
-        call=lambda app: app.submit(now),
-        data={"ip": ip},
-    )
+    return act_run(application, "submit", actor=actor, args=(now,), prepare=prepare, data={"ip": ip})
 
 
 # ---------------------------------------------------------------- publicity (the publicity app drives these)
@@ -284,44 +284,50 @@ def publicity_period(start: dt.date, working_days: int = PUBLICITY_MIN_WORKING_D
     return workdays.add_workdays(start, max(working_days, PUBLICITY_MIN_WORKING_DAYS))
 
 
-def application_unit_approve(*, application: Application, actor, period: workdays.PeriodEnd | None = None):
+def _hold_args(period: workdays.PeriodEnd, start: dt.date | None, working_days: int | None) -> tuple:
+    return (period.ends_at, period.provisional, start, working_days)
+
+
+def application_unit_approve(
+    *,
+    application: Application,
+    actor,
+    period: workdays.PeriodEnd | None = None,
+    start: dt.date | None = None,
+    working_days: int = PUBLICITY_MIN_WORKING_DAYS,
+):
     """Unit review passes and the unit 评前公示 starts (seed 000 五(一))."""
-    period = period or publicity_period(workdays.local_date(timezone.now()))
-    return _transition(
+    start = start or workdays.local_date(timezone.now())
+    period = period or publicity_period(start, working_days)
+    return act_run(
         application,
+        "unit_approve",
         actor=actor,
-        action="unit_approve",
-        act_label="单位审核通过并公示",
-        allowed=perms.can_unit_review,
-        role=Role.UNIT_REVIEWER,
-        call=lambda app: app.unit_approve(period.ends_at, period.provisional),
-        rule=f"{SEED_000} 五(一)",
+        args=_hold_args(period, start, working_days),
         data={"publicity_last_day": period.last_day.isoformat(), "provisional": period.provisional},
     )
 
 
 def application_dept_approve(*, application: Application, actor):
     """Department recheck passes: the case goes to the committee office (seed 000 五(二))."""
-    return _transition(
-        application,
-        actor=actor,
-        action="dept_approve",
-        act_label="主管部门复核通过",
-        allowed=perms.can_dept_review,
-        role=Role.DEPT_REVIEWER,
-        call=lambda app: app.dept_approve(),
-        rule=f"{SEED_000} 五(二)",
-    )
+    return act_run(application, "dept_approve", actor=actor)
 
 
-def application_committee_approve(*, application: Application, actor, period: workdays.PeriodEnd | None = None):
+def application_committee_approve(
+    *,
+    application: Application,
+    actor,
+    period: workdays.PeriodEnd | None = None,
+    start: dt.date | None = None,
+    working_days: int = PUBLICITY_MIN_WORKING_DAYS,
+):
     """Committee office review passes: the committee 公示 starts and paper materials fall due in 10 working days."""
-    now = timezone.now()
-    today = workdays.local_date(now)
-    period = period or publicity_period(today)
+    today = workdays.local_date(timezone.now())
+    start = start or today
+    period = period or publicity_period(start, working_days)
     paper = workdays.add_workdays(today, PAPER_WORKING_DAYS)
 
-    def after(app: Application):
+    def after(app: Application, role: Role):
         Deadline.objects.create(
             application=app,
             kind=Deadline.Kind.PAPER,
@@ -329,74 +335,85 @@ def application_committee_approve(*, application: Application, actor, period: wo
             last_day=paper.last_day,
             provisional=paper.provisional,
             working_days=PAPER_WORKING_DAYS,
+            requested_by=actor,
+            requested_role=role,
         )
 
-    return _transition(
+    return act_run(
         application,
+        "committee_approve",
         actor=actor,
-        action="committee_approve",
-        act_label="评委会办事机构审核通过并公示",
-        allowed=perms.can_committee_act,
-        role=Role.COMMITTEE_CLERK,
-        call=lambda app: app.committee_approve(period.ends_at, period.provisional),
-        rule=f"{SEED_000} 五(三)；附件备注3",
+        args=_hold_args(period, start, working_days),
         data={"publicity_last_day": period.last_day.isoformat(), "paper_last_day": paper.last_day.isoformat()},
         after=after,
     )
 
 
-END_OF_PUBLICITY = {
-    S.UNIT_PUBLICITY: ("unit_publicity_end", f"{SEED_000} 五(一)", "单位评前公示期满"),
-    S.COMMITTEE_PUBLICITY: (
-        "committee_publicity_end",
-        f"{SEED_000} 五(三)；附件备注3",
-        "评委会公示期满且纸质材料已报送",
-    ),
-    S.RESULT_PUBLICITY: ("result_publicity_end", f"{SEED_000} 六(二)", "评审结果公示期满无异议"),
-}
+# state → (the act that ends its publicity, its rule, its reason): read from the declaration.
+END_OF_PUBLICITY = {state: (name, wf.ACTS[name].rule, wf.ACTS[name].label) for state, name in wf.CLOSING_ACT.items()}
 
 
 def application_publicity_end(*, application: Application):
     """The system moves a case on when its publicity is over with no open objection (and, for the committee
     公示, once the paper materials are in). Refused (409) before the period ends: a publicity cannot be shortened.
     """
-    action, rule, label = END_OF_PUBLICITY.get(application.status, ("unit_publicity_end", "", "公示期满"))
-    return _transition(
-        application,
-        actor=None,
-        action=action,
-        act_label=label,
-        allowed=None,
-        role=Role.SYSTEM,
-        call=lambda app: getattr(app, action)(),
-        rule=rule,
-        reason=label,
-    )
+    current = Application.objects.filter(pk=application.pk).values_list("status", flat=True).first()
+    name = wf.CLOSING_ACT.get(current, wf.CLOSING_ACT[S.UNIT_PUBLICITY])
+    return act_run(application, name, actor=None, reason=wf.ACTS[name].label)
 
 
 # ---------------------------------------------------------------- paper materials
 
 
 def application_mark_paper_received(*, application: Application, actor):
-    """The committee clerk records the paper materials as received; the paper deadline is closed."""
-    with transaction.atomic():
-        app = _locked(application)
-        if not perms.can_committee_act(actor, app):
-            raise PermissionDenied("forbidden", "您无权登记该申报的纸质材料")
-        if app.status != S.COMMITTEE_PUBLICITY or app.paper_received_at is not None:
-            raise TransitionConflict(
-                "wrong_state", f"申报当前处于「{_status_label(app.status)}」环节或纸质材料已登记，不能登记收件"
-            )
-        now = timezone.now()
-        app.paper_received_at = now
-        app.save(update_fields=["paper_received_at", "updated_at"])
-        Deadline.objects.filter(application=app, kind=Deadline.Kind.PAPER, closed_at__isnull=True).update(
-            closed_at=now, outcome="received"
+    """The committee clerk records the paper materials as received; the paper deadline is closed.
+    After the paper deadline has passed the receipt is refused and the case is deemed abandoned (附件备注3)."""
+    now = timezone.now()
+    _enforce_deadline(application, "paper_received", now)
+
+    def after(app: Application, role: Role):
+        _close_deadlines(app, Deadline.Kind.PAPER, "received", now)
+
+    return act_run(application, "paper_received", actor=actor, args=(now,), after=after, now=now)
+
+
+def application_paper_extend(*, application: Application, actor, working_days: int, reason: str):
+    """The clerk extends the paper deadline once, before it passes, with a recorded reason (附件备注3)."""
+    if not reason.strip():
+        raise DomainError(Code.REASON_REQUIRED, "延长纸质材料报送期限须说明理由", source=f"{SEED_000} 附件备注3")
+    if not 1 <= working_days <= 20:
+        raise DomainError(Code.BAD_DAYS, "延长期限应为 1～20 个工作日")
+    now = timezone.now()
+    extended: dict = {}  # the event's data, filled under lock
+    holder: list[Deadline] = []
+
+    def prepare(app: Application):
+        dl = (
+            Deadline.objects.select_for_update()
+            .filter(application=app, kind=Deadline.Kind.PAPER, closed_at__isnull=True)
+            .first()
         )
-        _record(app, actor=actor, role=Role.COMMITTEE_CLERK, action="paper_received", from_status=app.status,
-                rule=f"{SEED_000} 附件备注3")  # fmt: skip
-    application.refresh_from_db()
-    return app
+        if dl is None:
+            raise TransitionConflict(Code.NO_DEADLINE, "该申报没有正在计时的纸质材料报送期限")
+        if dl.extended:
+            raise TransitionConflict(Code.ALREADY_EXTENDED, "纸质材料报送期限只能延长一次")
+        if now >= dl.due_at:
+            raise TransitionConflict(Code.DEADLINE_PASSED, "纸质材料报送期限已过，不能再延长")
+        end = workdays.add_workdays(dl.last_day, working_days)
+        extended.update({"from": dl.last_day.isoformat(), "to": end.last_day.isoformat(), "working_days": working_days})
+        dl.due_at, dl.last_day, dl.provisional = end.ends_at, end.last_day, end.provisional
+        dl.extended, dl.extension_reason, dl.reminded_at = True, reason, None
+        dl.extension_working_days = working_days
+        dl.save(
+            update_fields=[
+                "due_at", "last_day", "provisional", "extended", "extension_reason", "extension_working_days",
+                "reminded_at",
+            ]
+        )  # fmt: skip
+        holder.append(dl)
+
+    act_run(application, "paper_extend", actor=actor, reason=reason, data=extended, prepare=prepare, now=now)
+    return holder[0]
 
 
 # ---------------------------------------------------------------- correction, abandonment
@@ -408,14 +425,13 @@ def application_request_correction(
     """A reviewer lists ALL missing items at once with a deadline in working days (seed 000 五(二))."""
     items = [str(i).strip() for i in items or [] if str(i).strip()]
     if not items:
-        raise DomainError("items_required", "须一次性列明需要补正的全部内容", source=f"{SEED_000} 五(二)")
+        raise DomainError(Code.ITEMS_REQUIRED, "须一次性列明需要补正的全部内容", source=f"{SEED_000} 五(二)")
     days = working_days or settings.ZHICHENG["CORRECTION_WORKING_DAYS"]
     if not 1 <= days <= 60:
-        raise DomainError("bad_days", "补正期限应为 1～60 个工作日")
-    predicate, role = REVIEWER_OF_STATE.get(application.status, (None, Role.UNIT_REVIEWER))
+        raise DomainError(Code.BAD_DAYS, "补正期限应为 1～60 个工作日")
     end = workdays.add_workdays(workdays.local_date(timezone.now()), days)
 
-    def after(app: Application):
+    def after(app: Application, role: Role):
         Deadline.objects.create(
             application=app,
             kind=Deadline.Kind.CORRECTION,
@@ -423,42 +439,40 @@ def application_request_correction(
             last_day=end.last_day,
             provisional=end.provisional,
             working_days=days,
+            requested_by=actor,
+            requested_role=role,
         )
 
-    return _transition(
+    return act_run(
         application,
+        "request_correction",
         actor=actor,
-        action="request_correction",
-        act_label="退回补正",
-        allowed=lambda user, app: predicate is not None and predicate(user, app),
-        role=role,
-        call=lambda app: app.request_correction(items),
+        args=(items,),
         reason=f"需补正：{'；'.join(items)}。请于{end.last_day:%Y年%m月%d日}前补正，逾期视为放弃申报"
         + ("（日期暂定）" if end.provisional else ""),
-        rule=f"{SEED_000} 五(二)",
         data={"items": items, "working_days": days, "last_day": end.last_day.isoformat(),
               "provisional": end.provisional},
         after=after,
     )  # fmt: skip
 
 
-def _close_deadlines(app: Application, kind: str, outcome: str):
+def _close_deadlines(app: Application, kind: str, outcome: str, at: dt.datetime | None = None):
     Deadline.objects.filter(application=app, kind=kind, closed_at__isnull=True).update(
-        closed_at=timezone.now(), outcome=outcome
+        closed_at=at or timezone.now(), outcome=outcome
     )
 
 
 def application_resubmit(*, application: Application, actor):
-    """The applicant answers the correction; the case returns to the step that asked for it."""
-    return _transition(
+    """The applicant answers the correction; the case returns to the step that asked for it.
+    After the correction deadline the resubmission is refused and the case is deemed abandoned (seed 000 五(二))."""
+    now = timezone.now()
+    _enforce_deadline(application, "resubmit", now)
+    return act_run(
         application,
+        "resubmit",
         actor=actor,
-        action="resubmit",
-        act_label="补正后重新提交",
-        allowed=perms.is_applicant_of,
-        role=Role.APPLICANT,
-        call=lambda app: app.resubmit(),
-        after=lambda app: _close_deadlines(app, Deadline.Kind.CORRECTION, "resubmitted"),
+        after=lambda app, role: _close_deadlines(app, Deadline.Kind.CORRECTION, "resubmitted", now),
+        now=now,
     )
 
 
@@ -471,22 +485,22 @@ def application_abandon(*, deadline: Deadline, now: dt.datetime | None = None):
         dl = Deadline.objects.select_for_update().get(pk=deadline.pk)
         if dl.closed_at is not None or dl.provisional or dl.due_at > now:
             return None
-        app = _locked(dl.application)
-        if dl.kind == Deadline.Kind.CORRECTION:
-            action, rule, reason = "abandon_correction", f"{SEED_000} 五(二)", "逾期未补正，视为放弃申报"
-        else:
-            action, rule, reason = "abandon_paper", f"{SEED_000} 附件备注3", "逾期未报送纸质材料，视为放弃申报"
-        if not can_proceed(getattr(app, action), check_conditions=False):
+        name = "abandon_correction" if dl.kind == Deadline.Kind.CORRECTION else "abandon_paper"
+        current = Application.objects.filter(pk=dl.application_id).values_list("status", flat=True).first()
+        if current not in wf.ACTS[name].sources:
             dl.closed_at, dl.outcome = now, "moot"
             dl.save(update_fields=["closed_at", "outcome"])
             return None
-        from_status = app.status
-        getattr(app, action)()
-        app.save()
+        app = act_run(
+            Application(pk=dl.application_id),
+            name,
+            actor=None,
+            reason=wf.ACTS[name].label,
+            data={"deadline_id": dl.pk, "last_day": dl.last_day.isoformat()},
+            now=now,
+        )
         dl.closed_at, dl.outcome = now, "expired"
         dl.save(update_fields=["closed_at", "outcome"])
-        _record(app, actor=None, role=Role.SYSTEM, action=action, from_status=from_status, reason=reason, rule=rule,
-                data={"deadline_id": dl.pk, "last_day": dl.last_day.isoformat()})  # fmt: skip
     return app
 
 
@@ -496,62 +510,29 @@ def application_abandon(*, deadline: Deadline, now: dt.datetime | None = None):
 def application_return(*, application: Application, actor, reason: str):
     """Out of scope or wrongly routed: back by the channel it came, and the applicant is told why (seed 000 五(三))."""
     if not reason.strip():
-        raise DomainError("reason_required", "退回须说明理由", source=f"{SEED_000} 五(三)")
-    predicate, role = REVIEWER_OF_STATE.get(application.status, (None, Role.COMMITTEE_CLERK))
-    return _transition(
-        application,
-        actor=actor,
-        action="return_out_of_scope",
-        act_label="按原渠道退回",
-        allowed=lambda user, app: predicate is not None and predicate(user, app),
-        role=role,
-        call=lambda app: app.return_out_of_scope(),
-        reason=reason,
-        rule=f"{SEED_000} 五(三)",
-    )
+        raise DomainError(Code.REASON_REQUIRED, "退回须说明理由", source=f"{SEED_000} 五(三)")
+    return act_run(application, "return_out_of_scope", actor=actor, reason=reason)
 
 
 def application_reopen(*, application: Application, actor):
     """A returned case goes back to draft so the applicant can correct its route and submit again."""
-    return _transition(
-        application,
-        actor=actor,
-        action="reopen",
-        act_label="重新编辑退回的申报",
-        allowed=perms.is_applicant_of,
-        role=Role.APPLICANT,
-        call=lambda app: app.reopen(),
-    )
+    return act_run(application, "reopen", actor=actor)
 
 
 def application_reject(*, application: Application, actor, reason: str):
     if not reason.strip():
-        raise DomainError("reason_required", "不予通过须说明理由")
-    predicate, role = REVIEWER_OF_STATE.get(application.status, (None, Role.UNIT_REVIEWER))
-    return _transition(
-        application,
-        actor=actor,
-        action="reject",
-        act_label="审核不通过",
-        allowed=lambda user, app: predicate is not None and predicate(user, app),
-        role=role,
-        call=lambda app: app.reject(),
-        reason=reason,
-    )
+        raise DomainError(Code.REASON_REQUIRED, "不予通过须说明理由")
+    return act_run(application, "reject", actor=actor, reason=reason)
 
 
 def application_withdraw(*, application: Application, actor, reason: str = ""):
     """The applicant withdraws before the committee accepts (not during a publicity)."""
-    return _transition(
+    return act_run(
         application,
+        "withdraw",
         actor=actor,
-        action="withdraw",
-        act_label="撤回申报",
-        allowed=perms.is_applicant_of,
-        role=Role.APPLICANT,
-        call=lambda app: app.withdraw(),
         reason=reason,
-        after=lambda app: _close_deadlines(app, Deadline.Kind.CORRECTION, "withdrawn"),
+        after=lambda app, role: _close_deadlines(app, Deadline.Kind.CORRECTION, "withdrawn"),
     )
 
 
@@ -559,151 +540,81 @@ def application_withdraw(*, application: Application, actor, reason: str = ""):
 
 
 def application_objection_opened(*, application: Application):
-    """Count an open objection: it holds the case past the end of its publicity."""
+    """Count an open objection: it holds the case past the end of its publicity (not an act: no event)."""
     with transaction.atomic():
         app = _locked(application)
-        if app.status not in (S.UNIT_PUBLICITY, S.COMMITTEE_PUBLICITY, S.RESULT_PUBLICITY):
-            raise TransitionConflict("not_in_publicity", "该申报不在公示期内，不能对其提出异议")
+        if app.status not in wf.PUBLICITY_STATES:
+            raise TransitionConflict(Code.NOT_IN_PUBLICITY, "该申报不在公示期内，不能对其提出异议")
         app.open_objections += 1
         app.save(update_fields=["open_objections", "updated_at"])
     return app
 
 
-def application_objection_decided(*, application: Application, actor, upheld: bool, reason: str, allowed):
-    """The responsible clerk decides an objection: upheld stops the case (rejected), dismissed lets it go on."""
-    with transaction.atomic():
-        app = _locked(application)
-        if not allowed(actor, app):
-            raise PermissionDenied("forbidden", "您无权处理该申报的异议")
-        if app.open_objections < 1:
-            raise TransitionConflict("no_objection", "该申报没有未办结的异议")
-        app.open_objections -= 1
-        from_status = app.status
-        if upheld:
-            app.objection_upheld()
-        app.save()
-        _record(app, actor=actor, role=perms.role_for(actor, app) or Role.COMMITTEE_CLERK,
-                action="objection_upheld" if upheld else "objection_dismissed", from_status=from_status,
-                reason=reason, rule=f"{SEED_000} 五(一)(三)")  # fmt: skip
-    application.refresh_from_db()
-    return app
+def application_objection_decided(*, application: Application, actor, upheld: bool, reason: str):
+    """Whoever decides objections to the case's current publicity records the finding: upheld stops the case
+    (rejected), dismissed lets it go on. 409 when the case is no longer in that publicity."""
+    return act_run(application, "objection_upheld" if upheld else "objection_dismissed", actor=actor, reason=reason)
 
 
 # ---------------------------------------------------------------- meeting, results, publication (review app)
 
 
 def application_meeting_open(*, application: Application, actor, meeting_id: int):
-    return _transition(
-        application,
-        actor=actor,
-        action="meeting_open",
-        act_label="提交评审会议",
-        allowed=perms.can_committee_act,
-        role=Role.COMMITTEE_CLERK,
-        call=lambda app: app.meeting_open(),
-        rule=f"{SEED_000} 六(一)",
-        data={"meeting_id": meeting_id},
-    )
+    return act_run(application, "meeting_open", actor=actor, data={"meeting_id": meeting_id})
 
 
 def application_record_result(*, application: Application, actor, passed: bool, votes: dict):
-    return _transition(
-        application,
-        actor=actor,
-        action="record_result",
-        act_label="登记评审结果",
-        allowed=perms.can_committee_act,
-        role=Role.COMMITTEE_CLERK,
-        call=lambda app: app.record_result(passed),
-        data={"votes": votes},
-    )
+    return act_run(application, "record_result", actor=actor, args=(passed,), data={"votes": votes})
 
 
-def application_result_publicity_start(*, application: Application, actor, period: workdays.PeriodEnd):
-    return _transition(
+def application_result_publicity_start(
+    *, application: Application, actor, period: workdays.PeriodEnd, start: dt.date | None = None,
+    working_days: int | None = None,
+):  # fmt: skip
+    return act_run(
         application,
+        "result_publicity_start",
         actor=actor,
-        action="result_publicity_start",
-        act_label="评审结果公示",
-        allowed=perms.can_committee_act,
-        role=Role.COMMITTEE_CLERK,
-        call=lambda app: app.result_publicity_start(period.ends_at, period.provisional),
-        rule=f"{SEED_000} 六(二)",
+        args=_hold_args(period, start, working_days),
         data={"publicity_last_day": period.last_day.isoformat()},
     )
 
 
 def can_publish(user, app: Application) -> bool:
     """市职称办 publishes 中高级 results; the local office (the committee office) publishes 下放初级 ones."""
-    if app.level.tier == Level.Tier.JUNIOR:
-        return perms.can_committee_act(user, app) or perms.is_supervisor(user)
-    return perms.is_supervisor(user)
+    return perms.acting_role(user, app, wf.ACTS["publish"]) is not None
 
 
 def application_publish(*, application: Application, actor, document_number: str):
-    return _transition(
-        application,
-        actor=actor,
-        action="publish",
-        act_label="发文公布",
-        allowed=can_publish,
-        role=Role.SUPERVISOR,
-        call=lambda app: app.publish(),
-        rule=f"{SEED_000} 六(二)",
-        data={"document_number": document_number},
-    )
+    """Called by publicity.certificates.publication_create only (the publication and certificates go with it)."""
+    return act_run(application, "publish", actor=actor, data={"document_number": document_number})
 
 
 def application_association_approve(*, application: Application, actor):
-    """The association approves 初级 itself; 中级 goes on to the municipal office (seed 001 七)."""
-    needs_municipal = application.level.tier != Level.Tier.JUNIOR
-    return _transition(
-        application,
-        actor=actor,
-        action="association_approve",
-        act_label="协会审核通过",
-        allowed=perms.can_association_act,
-        role=Role.ASSOCIATION_CLERK,
-        call=lambda app: app.association_approve(needs_municipal),
-        rule=f"{SEED_001} 七",
-    )
+    """The association approves 初级 itself; 中级 goes on to the municipal office (seed 001 七).
+    Called by publicity.certificates.initial_approve only (the document and certificate go with it)."""
+    needs_municipal = application.level.tier != wf.JUNIOR_TIER
+    return act_run(application, "association_approve", actor=actor, args=(needs_municipal,))
 
 
 def application_municipal_approve(*, application: Application, actor):
-    return _transition(
-        application,
-        actor=actor,
-        action="municipal_approve",
-        act_label="市职称办审批通过",
-        allowed=lambda user, app: perms.is_supervisor(user),
-        role=Role.SUPERVISOR,
-        call=lambda app: app.municipal_approve(),
-        rule=f"{SEED_001} 七",
-    )
+    """Called by publicity.certificates.initial_approve only."""
+    return act_run(application, "municipal_approve", actor=actor)
 
 
 def application_certify(*, application: Application, certificate_number: str):
     """The system marks the case certified when its e-certificate is issued (seed 000 六(二))."""
-    return _transition(
-        application,
-        actor=None,
-        action="certify",
-        act_label="核发电子证书",
-        allowed=None,
-        role=Role.SYSTEM,
-        call=lambda app: app.certify(),
-        rule=f"{SEED_000} 六(二)",
-        data={"certificate_number": certificate_number},
-    )
+    return act_run(application, "certify", actor=None, data={"certificate_number": certificate_number})
 
 
 def application_revoke(*, application: Application, actor, finding: str):
-    """Fraud found: the title is revoked and an integrity record keeps the person out for 3 years (七(三))."""
+    """Fraud found: the title is revoked and an integrity record keeps the person out for 3 years (七(三)).
+    Called by publicity.certificates.certificate_revoke only (the certificate and objections go with it)."""
     if not finding.strip():
-        raise DomainError("finding_required", "撤销职称须写明认定事实", source=f"{SEED_000} 七(三)")
+        raise DomainError(Code.FINDING_REQUIRED, "撤销职称须写明认定事实", source=f"{SEED_000} 七(三)")
     today = workdays.local_date(timezone.now())
 
-    def after(app: Application):
+    def after(app: Application, role: Role):
         try:
             expires = today.replace(year=today.year + INTEGRITY_YEARS)
         except ValueError:  # 29 February
@@ -718,18 +629,22 @@ def application_revoke(*, application: Application, actor, finding: str):
             created_by=actor,
         )
 
-    return _transition(
+    return act_run(application, "revoke", actor=actor, reason=finding, after=after)
+
+
+def application_hold_recomputed(*, application: Application, end: workdays.PeriodEnd, now: dt.datetime):
+    """A calendar change moved the end of the publicity holding the case (not a change of state)."""
+    old = Application.objects.filter(pk=application.pk).values_list("held_until", flat=True).first()
+    return act_run(
         application,
-        actor=actor,
-        action="revoke",
-        act_label="撤销职称",
-        allowed=lambda user, app: perms.is_supervisor(user),
-        role=Role.SUPERVISOR,
-        call=lambda app: app.revoke(),
-        reason=finding,
-        rule=f"{SEED_000} 七(三)",
-        after=after,
-    )
+        "hold_recomputed",
+        actor=None,
+        args=(end.ends_at, end.provisional),
+        reason=f"公示期满日按正式放假安排重新计算：{end.last_day}",
+        data={"from": old.isoformat() if old else None, "to": end.last_day.isoformat(),
+              "provisional": end.provisional},
+        now=now,
+    )  # fmt: skip
 
 
 def role_grant(*, user, role: Role, unit=None, department=None, office=None) -> RoleMembership:
@@ -739,51 +654,17 @@ def role_grant(*, user, role: Role, unit=None, department=None, office=None) -> 
     return membership
 
 
-def application_paper_extend(*, application: Application, actor, working_days: int, reason: str):
-    """The clerk extends the paper deadline once, before it passes, with a recorded reason (附件备注3)."""
-    if not reason.strip():
-        raise DomainError("reason_required", "延长纸质材料报送期限须说明理由", source=f"{SEED_000} 附件备注3")
-    if not 1 <= working_days <= 20:
-        raise DomainError("bad_days", "延长期限应为 1～20 个工作日")
-    now = timezone.now()
-    with transaction.atomic():
-        app = _locked(application)
-        if not perms.can_committee_act(actor, app):
-            raise PermissionDenied("forbidden", "您无权延长该申报的纸质材料报送期限")
-        dl = (
-            Deadline.objects.select_for_update()
-            .filter(application=app, kind=Deadline.Kind.PAPER, closed_at__isnull=True)
-            .first()
-        )
-        if dl is None or app.status != S.COMMITTEE_PUBLICITY:
-            raise TransitionConflict("no_deadline", "该申报没有正在计时的纸质材料报送期限")
-        if dl.extended:
-            raise TransitionConflict("already_extended", "纸质材料报送期限只能延长一次")
-        if now >= dl.due_at:
-            raise TransitionConflict("deadline_passed", "纸质材料报送期限已过，不能再延长")
-        end = workdays.add_workdays(dl.last_day, working_days)
-        old_day = dl.last_day
-        dl.due_at, dl.last_day, dl.provisional = end.ends_at, end.last_day, end.provisional
-        dl.extended, dl.extension_reason, dl.reminded_at = True, reason, None
-        dl.save(update_fields=["due_at", "last_day", "provisional", "extended", "extension_reason", "reminded_at"])
-        _record(app, actor=actor, role=Role.COMMITTEE_CLERK, action="paper_extend", from_status=app.status,
-                reason=reason, rule=f"{SEED_000} 附件备注3",
-                data={"from": old_day.isoformat(), "to": end.last_day.isoformat(),
-                      "working_days": working_days})  # fmt: skip
-    return dl
-
-
 # ---------------------------------------------------------------- the working-day calendar (市职称办)
 
 
 def calendar_override_set(*, actor, date: dt.date, is_workday: bool, name: str, source: str) -> CalendarDay:
     """The supervisor overrides one day, naming its source document. Errors: PermissionDenied, DomainError."""
     if not perms.is_supervisor(actor):
-        raise PermissionDenied("forbidden", "仅市职称办可调整工作日历")
+        raise PermissionDenied(Code.FORBIDDEN, "仅市职称办可调整工作日历")
     return workdays.calendar_day_set(date=date, is_workday=is_workday, name=name, source=source)
 
 
 def calendar_override_delete(*, actor, day: CalendarDay) -> None:
     if not perms.is_supervisor(actor):
-        raise PermissionDenied("forbidden", "仅市职称办可调整工作日历")
+        raise PermissionDenied(Code.FORBIDDEN, "仅市职称办可调整工作日历")
     workdays.calendar_day_delete(day=day)

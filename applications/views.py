@@ -21,44 +21,13 @@ from zhicheng.errors import DomainError
 from zhicheng.models import Notification
 from zhicheng.roles import Role
 
-from . import eligibility, selectors, services
+from . import eligibility, selectors, services, workflow
 from . import permissions as perms
 from .forms import ApplicationStartForm, MaterialUploadForm, ReasonForm, SubmitForm
-from .graph import ACTION_LABELS
 from .materials import can_download, material_delete, material_upload, missing_materials, required_kinds
 from .models import Application, Level, Material, Series, Specialty, Status, Subspecialty
 
 S = Status
-ACTION_TEXT = {
-    **ACTION_LABELS,
-    "create": "创建申报",
-    "paper_received": "登记纸质材料收件",
-    "paper_extend": "延长纸质材料报送期限",
-    "deadline_recomputed": "期限按正式放假安排重新计算",
-    "objection_upheld": "异议成立",
-    "objection_dismissed": "异议不成立",
-}
-# What the applicant should expect next, by state (shown on the case page).
-NEXT_STEP = {
-    S.DRAFT: "完成条件预检、上传材料，签署告知承诺后提交。",
-    S.UNIT_REVIEW: "等待用人单位审核（真实性、完整性、时效性）。",
-    S.UNIT_PUBLICITY: "单位评前公示中，不少于5个工作日；期满无异议后转主管部门复核。",
-    S.DEPT_RECHECK: "等待行业主管部门/人社部门复核。",
-    S.COMMITTEE_REVIEW: "等待评委会办事机构审核。",
-    S.COMMITTEE_PUBLICITY: "评委会公示中；请在期限内向办事机构报送纸质材料。",
-    S.AWAITING_MEETING: "等待评审会议。",
-    S.IN_MEETING: "评审会议进行中。",
-    S.PASSED: "评审通过，等待评审结果公示。",
-    S.RESULT_PUBLICITY: "评审结果公示中。",
-    S.AWAITING_PUBLICATION: "等待发文公布。",
-    S.PUBLISHED: "已发文，等待核发电子证书。",
-    S.ASSOCIATION_REVIEW: "等待协会审核。",
-    S.MUNICIPAL_APPROVAL: "等待市职称办审批。",
-    S.APPROVED: "初定已核准，等待核发电子证书。",
-    S.CERTIFIED: "已核发电子证书，可下载。",
-    S.CORRECTION: "请按补正通知逐项补正，并在期限内重新提交；逾期视为放弃申报。",
-    S.RETURNED: "申报已按原渠道退回，可修改后重新提交。",
-}
 # Common correction items offered as a checklist (the reviewer may add any other item as free text).
 CORRECTION_ITEMS = [
     *(label for value, label in Material.Kind.choices if value != Material.Kind.OTHER),
@@ -163,7 +132,7 @@ def timeline(app: Application) -> list[dict]:
         items.append(
             {
                 "at": ev.created_at,
-                "action": ACTION_TEXT.get(ev.action, ev.action),
+                "action": ev.get_action_display(),
                 "from": ev.get_from_status_display() if ev.from_status else "",
                 "to": ev.get_to_status_display(),
                 "moved": ev.from_status != ev.to_status,
@@ -205,6 +174,7 @@ def precheck(app: Application) -> dict:
 def case_context(request, app: Application) -> dict:
     user = request.user
     is_applicant = perms.is_applicant_of(user, app)
+    offers = {o.name: o for o in services.available_acts(user, app)}
     ctx = {
         "app": app,
         "title": f"申报 {app.number}",
@@ -212,48 +182,49 @@ def case_context(request, app: Application) -> dict:
         "show_full_id": perms.can_see_full_id(user, app),
         "timeline": timeline(app),
         "deadlines": running_deadlines(app),
-        "next_step": NEXT_STEP.get(app.status, ""),
+        "next_step": workflow.STATES[app.status].next_step,
         "materials": list(app.materials.select_related("uploaded_by")),
         "required_kinds": [Material.Kind(k).label for k in required_kinds(app)],
-        "objections": list(app.objections.all())
-        if perms.is_reviewer_of(user, app) or perms.is_supervisor(user)
-        else [],
-        "terminal": app.status in (S.NOT_PASSED, S.ABANDONED, S.REJECTED, S.WITHDRAWN, S.REVOKED),
+        "objections": visible_objections(user, app),
+        "terminal": app.status in workflow.TERMINAL,
+        "offers": offers,
     }
     if is_applicant:
-        ctx["editable"] = app.status in (S.DRAFT, S.CORRECTION)
+        ctx["editable"] = "submit" in offers or "resubmit" in offers
         ctx["upload_form"] = MaterialUploadForm()
         ctx["pledge_text"] = services.PLEDGE_TEXT
-        ctx["can_withdraw"] = app.status in (S.DRAFT, S.UNIT_REVIEW, S.DEPT_RECHECK, S.COMMITTEE_REVIEW,
-                                             S.CORRECTION, S.ASSOCIATION_REVIEW)  # fmt: skip
-        if app.status == S.DRAFT:
+        ctx["can_withdraw"] = "withdraw" in offers
+        if "submit" in offers:
             ctx["precheck"] = precheck(app)
-    ctx["reviewer"] = reviewer_actions(user, app)
+    ctx["reviewer"] = reviewer_actions(user, app, offers)
     return ctx
 
 
-def reviewer_actions(user, app: Application) -> dict:
-    """Which reviewer forms the page offers: the permission predicates decide; the services re-check on post."""
-    predicate_role = services.REVIEWER_OF_STATE.get(app.status)
-    acting = predicate_role is not None and predicate_role[0](user, app)
+def visible_objections(user, app: Application) -> list:
+    """Objections to the case with the objector's name and contact: only for whoever decides them and the
+    supervisor (the same predicate as GET /api/v1/objections/)."""
+    objections = app.objections.select_related("publicity")
+    return [o for o in objections if perms.can_see_objector(user, app, o.publicity.kind)]
+
+
+def reviewer_actions(user, app: Application, offers: dict) -> dict:
+    """Which reviewer forms the page offers: exactly the acts `available_acts` gives the user (the services
+    re-check everything on post)."""
+    approve = next((o for o in offers.values() if o.act.approve), None)
     return {
-        "acting": acting,
-        "approve_label": {
-            S.UNIT_REVIEW: "审核通过并发起评前公示",
-            S.DEPT_RECHECK: "复核通过",
-            S.COMMITTEE_REVIEW: "审核通过并发起评委会公示",
-            S.ASSOCIATION_REVIEW: "协会审核通过",
-            S.MUNICIPAL_APPROVAL: "审批通过",
-        }.get(app.status, ""),
-        "needs_document": acting and app.status in (S.ASSOCIATION_REVIEW, S.MUNICIPAL_APPROVAL)
-        and (app.status == S.MUNICIPAL_APPROVAL or app.level.tier == Level.Tier.JUNIOR),
-        "can_return": acting and app.status in (S.DEPT_RECHECK, S.COMMITTEE_REVIEW, S.ASSOCIATION_REVIEW),
-        "paper": app.status == S.COMMITTEE_PUBLICITY and app.paper_received_at is None
-        and perms.can_committee_act(user, app),
+        "acting": approve is not None or "request_correction" in offers or "reject" in offers,
+        "approve": approve,
+        "approve_label": approve.label if approve else "",
+        "needs_document": approve is not None
+        and approve.name in ("association_approve", "municipal_approve")
+        and (approve.name == "municipal_approve" or app.level.tier == Level.Tier.JUNIOR),
+        "can_correct": "request_correction" in offers,
+        "can_reject": "reject" in offers,
+        "can_return": "return_out_of_scope" in offers,
+        "paper": offers.get("paper_received"),
         "correction_items": CORRECTION_ITEMS,
-        "revoke": perms.is_supervisor(user) and app.status in (S.PASSED, S.RESULT_PUBLICITY, S.AWAITING_PUBLICATION,
-                                                               S.PUBLISHED, S.APPROVED, S.CERTIFIED),
-    }  # fmt: skip
+        "revoke": "revoke" in offers,
+    }
 
 
 def render_case(request, app: Application, *, error: DomainError | None = None, status: int = 200):

@@ -23,11 +23,11 @@ from rest_framework.views import APIView
 from applications import apis as app_apis
 from applications import permissions as perms
 from applications import selectors
+from applications import workflow as wf
 from applications.apis import act_schema, parsed
 from applications.models import Application
 from zhicheng.api import ObjectionThrottle, PublicReadThrottle, VisibleFirst
 from zhicheng.errors import DomainError, NotFound
-from zhicheng.roles import Role
 
 from . import certificates, services
 from . import serializers as s
@@ -197,18 +197,17 @@ class ObjectionFilter(df.FilterSet):
 
 
 def objection_scope(user):
-    """The objections the user investigates (and may read, with the objector's contact): the unit's reviewers for
-    its 评前公示, the committee office's clerks for the others; the supervisor sees all. Never the applicant."""
+    """The objections the user decides (and may read, with the objector's contact): per publicity kind, whoever
+    the workflow names as its objection_decider; the supervisor sees all. Never one's own case, never the applicant.
+    The same rule as the case page (applications.permissions.can_see_objector)."""
     qs = Objection.objects.select_related("application__applicant", "publicity")
     if perms.is_supervisor(user):
         return qs
-    roles = perms.memberships(user)
-    units = [m.unit_id for m in roles if m.role == Role.UNIT_REVIEWER]
-    offices = [m.office_id for m in roles if m.role == Role.COMMITTEE_CLERK]
-    unit_kind = Q(publicity__kind=Publicity.Kind.UNIT)
-    return qs.filter(
-        (unit_kind & Q(application__unit_id__in=units)) | (~unit_kind & Q(application__office_id__in=offices))
-    )
+    q = Q(pk__in=[])
+    for kind, state in wf.KIND_STATE.items():
+        decider = wf.STATES[state].objection_decider
+        q |= Q(publicity__kind=kind) & perms.role_scope_q(user, decider, prefix="application__")
+    return qs.filter(q).exclude(application__applicant__user=user)
 
 
 @extend_schema_view(

@@ -23,13 +23,14 @@ from django.utils import timezone
 
 from applications import permissions as app_perms
 from applications import services as app_services
+from applications import workflow as wf
 from applications.eligibility import full_years
 from applications.idcard import birth_date
 from applications.models import Application, Level, Route, Status
 from zhicheng import workdays
 from zhicheng.errors import DomainError, NotFound, PermissionDenied, TransitionConflict
 
-from .models import Certificate, Publication
+from .models import Certificate, Objection, Publication, PublicityEntry
 from .models_certificates import CertificateSerial
 
 logging.getLogger("fontTools.subset").setLevel(logging.WARNING)  # one INFO line per table otherwise
@@ -157,7 +158,7 @@ def certificate_issue(*, application: Application) -> Certificate:
         existing = Certificate.objects.filter(application=app).first()
         if existing is not None:
             return existing
-        if app.status not in (S.PUBLISHED, S.APPROVED):
+        if app.status not in wf.ACTS["certify"].sources:
             raise TransitionConflict("not_published", f"申报当前为「{app.get_status_display()}」，尚不能发证")
         pub = app.publications.order_by("-date", "-id").first()
         if pub is None:
@@ -232,8 +233,16 @@ def certificate_revoke(*, application: Application, actor, finding: str) -> Appl
     3-year integrity record that blocks every new application (applications.services.application_revoke)."""
     with transaction.atomic():
         app = app_services.application_revoke(application=application, actor=actor, finding=finding)
+        now = timezone.now()
         Certificate.objects.filter(application=app, status=Certificate.Status.VALID).update(
-            status=Certificate.Status.REVOKED, revoked_at=timezone.now()
+            status=Certificate.Status.REVOKED, revoked_at=now
+        )
+        # A revoked case leaves any publicity it was in: its open objections have nothing left to decide.
+        PublicityEntry.objects.filter(application=app, left_at__isnull=True).update(
+            left_at=now, outcome=PublicityEntry.Outcome.STOPPED
+        )
+        Objection.objects.filter(application=app, status=Objection.Status.OPEN).update(
+            status=Objection.Status.MOOT, decided_at=now
         )
     return app
 
@@ -483,7 +492,7 @@ def initial_form_pdf(application: Application) -> bytes:
     app = Application.objects.select_related(
         "applicant", "unit", "series", "specialty", "subspecialty", "level", "office"
     ).get(pk=application.pk)
-    if app.route != Route.INITIAL or app.status not in (S.APPROVED, S.CERTIFIED):
+    if app.route != Route.INITIAL or app.status not in (*wf.ACTS["certify"].sources, *wf.ACTS["certify"].targets):
         raise TransitionConflict("not_approved", "职称初定审批通过后方可打印《专业技术资格初定申报表》")
     p = app.applicant
     edu = p.educations.order_by("-graduated_on").first()

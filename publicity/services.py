@@ -22,8 +22,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from applications import deadlines as app_deadlines
-from applications import permissions as perms
+from applications import events as app_events
 from applications import services as app_services
+from applications import workflow as wf
 from applications.models import (
     ApplicantProfile,
     Application,
@@ -34,7 +35,9 @@ from applications.models import (
     Status,
     Unit,
 )
-from applications.models.case import PUBLICITY_STATES, publicity_over_q
+from applications.models.case import publicity_over_q
+from applications.selectors import users_acting
+from applications.workflow import PUBLICITY_STATES
 from zhicheng import workdays
 from zhicheng.errors import DomainError, TransitionConflict
 from zhicheng.models import Notification
@@ -48,17 +51,9 @@ S = Status
 SEED_000 = app_services.SEED_000
 FILING_DAYS_BEFORE = 15  # seed 000 六(一): "提前15天" — calendar days
 
-# kind → (the state its cases are in, the service that puts a case there)
-KIND_STATE = {
-    Publicity.Kind.UNIT: S.UNIT_PUBLICITY,
-    Publicity.Kind.COMMITTEE: S.COMMITTEE_PUBLICITY,
-    Publicity.Kind.RESULT: S.RESULT_PUBLICITY,
-}
-KIND_RULE = {
-    Publicity.Kind.UNIT: f"{SEED_000} 五(一)",
-    Publicity.Kind.COMMITTEE: f"{SEED_000} 五(三)",
-    Publicity.Kind.RESULT: f"{SEED_000} 六(二)",
-}
+# kind → the state its cases are in, and the rule of the act that puts them there (from the workflow declaration)
+KIND_STATE = wf.KIND_STATE
+KIND_RULE = {kind: wf.ACTS[name].rule for kind, name in wf.OPENING_ACT.items()}
 
 
 def _setting(name: str, default: int) -> int:
@@ -70,11 +65,10 @@ def _status_label(value: str) -> str:
 
 
 def end_of_publicity(state: str) -> tuple[str, str, str, str]:
-    """(transition, target state, rule, reason) by which a case leaves publicity `state`: taken from the state
-    machine and the per-case service, so the set-based close cannot drift from them."""
-    action, rule, label = app_services.END_OF_PUBLICITY[state]
-    target = getattr(Application, action)._django_fsm.get_transition(state).target
-    return action, target, rule, label
+    """(act, target state, rule, reason) by which a case leaves publicity `state`: taken from the workflow
+    declaration, as the per-case service does, so the set-based close cannot drift from it."""
+    act = wf.ACTS[wf.CLOSING_ACT[state]]
+    return act.name, act.targets[0], act.rule, act.label
 
 
 def _users(role: Role, **scope) -> list:
@@ -83,14 +77,9 @@ def _users(role: Role, **scope) -> list:
 
 
 def _responsible(kind: str, app: Application) -> list:
-    """Who investigates an objection: the unit's reviewers for its 评前公示, else the committee office's clerks."""
-    if kind == Publicity.Kind.UNIT:
-        return _users(Role.UNIT_REVIEWER, unit=app.unit_id)
-    return _users(Role.COMMITTEE_CLERK, office=app.office_id)
-
-
-def _may_decide(kind: str):
-    return perms.can_unit_review if kind == Publicity.Kind.UNIT else perms.can_committee_act
+    """Who investigates an objection to a publicity of `kind`: its decider as the workflow declares it."""
+    decider = wf.STATES[wf.KIND_STATE[kind]].objection_decider
+    return users_acting(decider, unit_id=app.unit_id, department_id=app.unit.department_id, office_id=app.office_id)
 
 
 # ---------------------------------------------------------------- publicity start
@@ -148,12 +137,13 @@ def publicity_start(
         )
         for app in apps:
             try:
+                hold = {"period": period, "start": start, "working_days": days}
                 if kind == Publicity.Kind.UNIT:
-                    app_services.application_unit_approve(application=app, actor=actor, period=period)
+                    app_services.application_unit_approve(application=app, actor=actor, **hold)
                 elif kind == Publicity.Kind.COMMITTEE:
-                    app_services.application_committee_approve(application=app, actor=actor, period=period)
+                    app_services.application_committee_approve(application=app, actor=actor, **hold)
                 else:
-                    app_services.application_result_publicity_start(application=app, actor=actor, period=period)
+                    app_services.application_result_publicity_start(application=app, actor=actor, **hold)
             except DomainError as exc:
                 raise type(exc)(exc.code, f"申报 {app.number}：{exc.message}", source=exc.source) from None
         PublicityEntry.objects.bulk_create(PublicityEntry(publicity=pub, application=a) for a in apps)
@@ -250,13 +240,30 @@ def _close_chunk_each(pub: Publicity, state: str, now: dt.datetime) -> int:
     return moved
 
 
+def _needs_paper(state: str) -> bool:
+    """The act closing this publicity also waits for the paper materials (seed 000 附件备注3)."""
+    return wf.PAPER_IN in wf.ACTS[wf.CLOSING_ACT[state]].conditions
+
+
+def _closable_q() -> Q:
+    """Cases in a publicity whose closing act has all it needs but the clock (the paper materials, where the
+    workflow's closing act asks for them)."""
+    q = Q(pk__in=[])
+    for state in wf.CLOSING_ACT:
+        part = Q(status=state)
+        if _needs_paper(state):
+            part &= Q(paper_received_at__isnull=False)
+        q |= part
+    return q
+
+
 def _due_cases(pub: Publicity, state: str, now: dt.datetime):
     qs = Application.objects.filter(
         publicity_entries__publicity=pub,
         publicity_entries__left_at__isnull=True,
         status=state,
     ).filter(publicity_over_q(now))
-    if state == S.COMMITTEE_PUBLICITY:
+    if _needs_paper(state):
         qs = qs.filter(paper_received_at__isnull=False)
     return qs.order_by("pk")
 
@@ -277,7 +284,7 @@ def _close_chunk_sql(pub: Publicity, state: str, now: dt.datetime, chunk: int) -
 
 
 def _close_statement(pub: Publicity, state: str, now: dt.datetime, chunk: int) -> tuple[str, dict]:
-    action, target, rule, reason = end_of_publicity(state)
+    action, target, _rule, reason = end_of_publicity(state)
     at = timezone.now()
     t = {
         "app": Application._meta.db_table,
@@ -289,7 +296,7 @@ def _close_statement(pub: Publicity, state: str, now: dt.datetime, chunk: int) -
         "level": Level._meta.db_table,
         "unit": Unit._meta.db_table,
     }
-    paper = "AND a.paper_received_at IS NOT NULL" if state == S.COMMITTEE_PUBLICITY else ""
+    paper = "AND a.paper_received_at IS NOT NULL" if _needs_paper(state) else ""
     sql = f"""
     WITH due AS (
         SELECT a.id FROM {t["app"]} a
@@ -300,7 +307,8 @@ def _close_statement(pub: Publicity, state: str, now: dt.datetime, chunk: int) -
         FOR UPDATE OF a SKIP LOCKED
     ), moved AS (
         UPDATE {t["app"]} a
-           SET status = %(dst)s, held_until = NULL, held_provisional = FALSE, updated_at = %(at)s
+           SET status = %(dst)s, held_until = NULL, held_provisional = FALSE, updated_at = %(at)s,
+               {wf.passed_field(state)} = %(at)s
           FROM due WHERE a.id = due.id AND a.status = %(src)s
         RETURNING a.id, a.number, a.applicant_id, a.series_id, a.level_id, a.unit_id, a.office_id
     ), entries AS (
@@ -310,7 +318,7 @@ def _close_statement(pub: Publicity, state: str, now: dt.datetime, chunk: int) -
     ), events AS (
         INSERT INTO {t["event"]}
             (application_id, actor_id, actor_role, action, from_status, to_status, reason, rule, data, created_at)
-        SELECT m.id, NULL, %(system)s, %(action)s, %(src)s, %(dst)s, %(reason)s, %(rule)s, %(data)s::jsonb, %(at)s
+        SELECT m.id, NULL, %(actor_role)s, %(action)s, %(src)s, %(dst)s, %(reason)s, %(rule)s, %(data)s::jsonb, %(at)s
           FROM moved m
         RETURNING id
     ), notes AS (
@@ -340,10 +348,7 @@ def _close_statement(pub: Publicity, state: str, now: dt.datetime, chunk: int) -
         "at": at,
         "chunk": chunk,
         "outcome": PublicityEntry.Outcome.MOVED,
-        "system": Role.SYSTEM,
-        "action": action,
-        "reason": reason,
-        "rule": rule,
+        **app_events.act_event_columns(wf.ACTS[action], reason=reason),
         "data": f'{{"publicity_id": {pub.pk}}}',
         "title_tail": f" 状态变更为「{_status_label(target)}」",
         "body_tail": f"：{_status_label(state)} → {_status_label(target)}。理由：{reason}",
@@ -361,24 +366,14 @@ def _queue_outbound(notification_ids: list[int]) -> None:
 
 def _notify_next_actors(pub: Publicity, target: str, groups: list[dict], moved: str) -> None:
     """One summary per next actor for the chunk, instead of one notice per case. `groups` counts the moved
-    cases by (department, office, level tier): who acts next depends on nothing else (services.next_actors)."""
+    cases by (department, office, level tier): who acts next depends on nothing else (workflow.actors_of)."""
     counts: dict[int, int] = defaultdict(int)
     users: dict[int, object] = {}
     for row in groups:
-        if target == S.DEPT_RECHECK and row["department_id"]:
-            people = _users(Role.DEPT_REVIEWER, department=row["department_id"])
-        elif target == S.AWAITING_MEETING and row["office_id"]:
-            people = _users(Role.COMMITTEE_CLERK, office=row["office_id"])
-        elif target == S.AWAITING_PUBLICATION:
-            if row["tier"] == Level.Tier.JUNIOR and row["office_id"]:
-                people = _users(Role.COMMITTEE_CLERK, office=row["office_id"])
-            else:
-                people = _users(Role.SUPERVISOR)
-        else:
-            people = []
-        for u in people:
-            users[u.pk] = u
-            counts[u.pk] += row["n"]
+        for role in wf.actors_of(target, row["tier"]):
+            for u in users_acting(role, department_id=row["department_id"], office_id=row["office_id"]):
+                users[u.pk] = u
+                counts[u.pk] += row["n"]
     by_count: dict[int, list] = defaultdict(list)
     for pk, n in counts.items():
         by_count[n].append(users[pk])
@@ -489,9 +484,8 @@ def objection_decide(*, objection: Objection, actor, upheld: bool, reason: str) 
         obj = Objection.objects.select_for_update().select_related("publicity").get(pk=objection.pk)
         if obj.status != Objection.Status.OPEN:
             raise TransitionConflict("objection_decided", f"该异议已办结（{obj.get_status_display()}）")
-        kind = obj.publicity.kind
         app = app_services.application_objection_decided(
-            application=obj.application, actor=actor, upheld=upheld, reason=reason, allowed=_may_decide(kind)
+            application=obj.application, actor=actor, upheld=upheld, reason=reason
         )
         now = timezone.now()
         obj.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
@@ -528,8 +522,8 @@ def deadline_expire(*, deadline: Deadline, now: dt.datetime) -> Application | No
         if app is None:
             return None
         if deadline.kind == Deadline.Kind.CORRECTION:
-            ev = ApplicationEvent.objects.filter(application=app, action="request_correction").order_by("-id").first()
-            people = [ev.actor] if ev and ev.actor_id else []
+            requester = Deadline.objects.filter(pk=deadline.pk).values_list("requested_by", flat=True).first()
+            people = list(get_user_model().objects.filter(pk=requester)) if requester else []
             what = "逾期未补正"
         else:
             people = _users(Role.COMMITTEE_CLERK, office=app.office_id) if app.office_id else []
@@ -745,8 +739,7 @@ def timers_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
 
     orphans = (
         Application.objects.filter(
-            Q(status__in=[S.UNIT_PUBLICITY, S.RESULT_PUBLICITY])
-            | Q(status=S.COMMITTEE_PUBLICITY, paper_received_at__isnull=False),
+            _closable_q(),
             publicity_over_q(now),
         )
         .exclude(Exists(PublicityEntry.objects.filter(application=OuterRef("pk"), left_at__isnull=True)))

@@ -8,11 +8,8 @@ lost message, a flushed Redis or a killed worker only delays the next sweep.
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.utils.module_loading import import_string
 
-from zhicheng.models import Notification
+from zhicheng.tasks import send_notifications_task
 
 from . import services
 
@@ -28,19 +25,5 @@ def publicity_close_task(publicity_id: int) -> int:
     return services.publicity_close(publicity=services.Publicity(pk=publicity_id)).moved
 
 
-@shared_task(name="publicity.tasks.send_notifications_task", ignore_result=True)
-def send_notifications_task(notification_ids: list[int], sms: bool = True) -> int:
-    """Email (and SMS) for in-app notices written by a set-based close; queued on commit."""
-    notes = Notification.objects.filter(pk__in=notification_ids).select_related("recipient")
-    backend = import_string(settings.ZHICHENG["SMS_BACKEND"])() if sms else None
-    sent = 0
-    for note in notes:
-        user = note.recipient
-        if user.email:
-            send_mail(
-                note.title, note.body or note.title, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=True
-            )
-            sent += 1
-        if backend is not None and user.phone:
-            backend.send(user.phone, f"【职称评审】{note.title}")
-    return sent
+# Queued by the set-based close; it lives with `notify` at the bottom of the house.
+__all__ = ["send_notifications_task", "sweep_deadlines_task", "publicity_close_task"]

@@ -20,7 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications import services as app_services
-from applications.models import Application, ApplicationEvent, Status
+from applications import workflow
+from applications.models import Application, Status
+from publicity import certificates
 from publicity import services as pub_services
 from publicity.models import Publicity
 from zhicheng import workdays
@@ -194,7 +196,7 @@ def meeting_add_cases(*, meeting: Meeting, actor, applications) -> Meeting:
         problems = []
         locked = Application.objects.select_for_update(of=("self",)).filter(pk__in=[a.pk for a in apps])
         for app in locked.select_related("level", "series"):
-            if app.status != S.AWAITING_MEETING:
+            if app.status not in workflow.ACTS["meeting_open"].sources:
                 problems.append(f"{app.number}：当前为「{app.get_status_display()}」，不是待评审")
             elif app.committee_id != m.committee_id or app.review_cycle_id != m.cycle_id:
                 problems.append(f"{app.number}：不属于本评委会本年度")
@@ -307,15 +309,40 @@ def meeting_reschedule(*, meeting: Meeting, actor, date: dt.date, reason: str) -
     return m
 
 
+# ---------------------------------------------------------------- the reviewers' 「审核通过」
+
+
+def applications_approve(*, applications, actor, document_number: str = "") -> int:
+    """The page's one 「审核通过」 for cases in the same state: the workflow's approving act of that state. Unit and
+    committee approval start ONE publicity for all of them; 初定 approvals need the document (发文) and issue the
+    certificate. Errors: TransitionConflict (a state with no approving act), and whatever the service refuses."""
+    apps = list(applications)
+    states = {a.status for a in apps}
+    if len(states) != 1:
+        raise DomainError("mixed_states", "所选申报处于不同环节，请分别办理")
+    state = states.pop()
+    act = next((a for a in workflow.acts_from(state) if a.approve), None)
+    if act is None:
+        raise TransitionConflict("wrong_state", f"所选申报处于「{S(state).label}」环节，不能审核通过")
+    if act.surface == workflow.Surface.PUBLICITY:
+        kind = workflow.STATES[act.targets[0]].publicity_kind
+        pub_services.publicity_start(kind=kind, applications=apps, actor=actor)
+    elif act.name in ("association_approve", "municipal_approve"):
+        for app in apps:
+            certificates.initial_approve(application=app, actor=actor, document_number=document_number)
+    else:
+        for app in apps:
+            app_services.application_dept_approve(application=app, actor=actor)
+    return len(apps)
+
+
 # ---------------------------------------------------------------- 报备 (seed 000 六(一))
 
 
-def _passed_publicity(app_ids: list[int], action: str) -> set[int]:
-    return set(
-        ApplicationEvent.objects.filter(application_id__in=app_ids, action=action).values_list(
-            "application_id", flat=True
-        )
-    )
+def _passed_publicity(app_ids: list[int], state: str) -> set[int]:
+    """The cases that came through publicity `state` (their own record of it, not the audit log)."""
+    done = {f"{workflow.passed_field(state)}__isnull": False}
+    return set(Application.objects.filter(pk__in=app_ids, **done).values_list("pk", flat=True))
 
 
 def filing_submit(*, meeting: Meeting, actor, note: str = "") -> MeetingFiling:
@@ -344,12 +371,12 @@ def filing_submit(*, meeting: Meeting, actor, note: str = "") -> MeetingFiling:
         problems = []
         if not apps:
             problems.append("尚未安排评审对象")
-        not_ready = [a.number for a in apps if a.status != S.AWAITING_MEETING]
+        not_ready = [a.number for a in apps if a.status not in workflow.ACTS["meeting_open"].sources]
         if not_ready:
             problems.append("资格审查未完成：" + "、".join(not_ready))
         unit_pub, committee_pub = (
-            _passed_publicity(ids, "unit_publicity_end"),
-            _passed_publicity(ids, "committee_publicity_end"),
+            _passed_publicity(ids, S.UNIT_PUBLICITY),
+            _passed_publicity(ids, S.COMMITTEE_PUBLICITY),
         )
         no_pub = [a.number for a in apps if a.pk not in unit_pub or a.pk not in committee_pub]
         if no_pub:
@@ -550,7 +577,7 @@ def meeting_result_publicity_start(*, meeting: Meeting, actor, working_days: int
             raise PermissionDenied("forbidden", "您无权发布该会议的评审结果公示")
         if m.status != Meeting.Status.CLOSED:
             raise TransitionConflict("meeting_not_closed", "评审结果尚未登记，不能公示")
-        passed = list(m.applications.filter(status=S.PASSED).order_by("pk"))
+        passed = list(m.applications.filter(status__in=workflow.ACTS["result_publicity_start"].sources).order_by("pk"))
         if not passed:
             raise DomainError("nothing_to_publish", "本次会议没有待公示的通过人员")
         return pub_services.publicity_start(kind=Publicity.Kind.RESULT, applications=passed, actor=actor,

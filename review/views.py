@@ -24,7 +24,7 @@ from openpyxl.styles import Font
 
 from applications import deadlines as app_deadlines
 from applications import permissions as perms
-from applications import selectors
+from applications import selectors, workflow
 from applications import services as app_services
 from applications.models import Application, Committee, Deadline, Status
 from applications.models.case import PUBLICITY_STATES
@@ -34,7 +34,7 @@ from publicity import services as pub_services
 from publicity import views as public_views
 from publicity.models import Objection, Publicity
 from zhicheng import calendar_file, workdays
-from zhicheng.errors import DomainError, PermissionDenied, TransitionConflict
+from zhicheng.errors import DomainError, PermissionDenied
 from zhicheng.roles import Role
 
 from . import calendar_preview, charts
@@ -56,32 +56,7 @@ from .forms import (
 from .models import Expert, ExpertDraw, Meeting, MeetingFiling, MeetingResult
 
 S = Status
-# The states each role works on, in the order its inbox shows them.
-ROLE_STATES = {
-    Role.UNIT_REVIEWER: [S.UNIT_REVIEW, S.UNIT_PUBLICITY, S.CORRECTION],
-    Role.DEPT_REVIEWER: [S.DEPT_RECHECK, S.CORRECTION],
-    Role.COMMITTEE_CLERK: [
-        S.COMMITTEE_REVIEW,
-        S.COMMITTEE_PUBLICITY,
-        S.AWAITING_MEETING,
-        S.PASSED,
-        S.RESULT_PUBLICITY,
-        S.AWAITING_PUBLICATION,
-    ],  # fmt: skip
-    Role.ASSOCIATION_CLERK: [S.ASSOCIATION_REVIEW, S.CORRECTION],
-    Role.SUPERVISOR: [S.MUNICIPAL_APPROVAL, S.AWAITING_PUBLICATION],
-}
 REVIEWER_ROLES = (Role.UNIT_REVIEWER, Role.DEPT_REVIEWER, Role.COMMITTEE_CLERK, Role.ASSOCIATION_CLERK)
-PUBLICITY_OF_STATE = {S.UNIT_REVIEW: Publicity.Kind.UNIT, S.COMMITTEE_REVIEW: Publicity.Kind.COMMITTEE}
-APPROVE_ONE = (S.DEPT_RECHECK, S.ASSOCIATION_REVIEW, S.MUNICIPAL_APPROVAL)
-
-
-def _approve_one(app: Application, actor, document_number: str = ""):
-    """Department recheck passes; a 初定 case is approved by the association (初级, with its document) or goes on to
-    市职称办, which approves it with its document (seed 001 七)."""
-    if app.status == S.DEPT_RECHECK:
-        return app_services.application_dept_approve(application=app, actor=actor)
-    return certificates.initial_approve(application=app, actor=actor, document_number=document_number)
 
 
 def _roles(user) -> set[str]:
@@ -104,8 +79,8 @@ def home(request):
 
 
 def _mine(roles: set[str]) -> list[str]:
-    """The states in which the user's roles have the next act (the inbox's default view)."""
-    return list(dict.fromkeys(s for role in ROLE_STATES for s in ROLE_STATES[role] if role in roles))
+    """The states in which the user's roles have the next act (the inbox's default view), from the workflow."""
+    return workflow.inbox_states(roles - {Role.APPLICANT})
 
 
 def _inbox_queryset(request, form: InboxFilterForm, mine: list[str]):
@@ -154,11 +129,12 @@ def _inbox_context(request, form: InboxFilterForm) -> tuple[dict, object]:
         "has_mine": bool(mine),
         "mine_total": sum(by_state.get(s, 0) for s in mine),
         "scope": "" if current else scope,
-        "rows": _rows(qs[:200]),
+        "rows": (rows := _rows(qs[:200], request.user)),
         "shown": min(qs.count(), 200),
         "query": request.GET.urlencode(),
-        "can_publicity": Role.COMMITTEE_CLERK in roles,
-        "can_publish": Role.SUPERVISOR in roles or Role.COMMITTEE_CLERK in roles,
+        "can_approve": any(r["approve"] for r in rows),
+        "can_publicity": any("result_publicity_start" in r["acts"] for r in rows),
+        "can_publish": any("publish" in r["acts"] for r in rows),
         "paper_form": PaperReceiptForm() if Role.COMMITTEE_CLERK in roles else None,
         "objections": _open_objections(request.user),
     }
@@ -178,15 +154,17 @@ def inbox(request):
     return render_page(request, "review/inbox.html", context)
 
 
-def _rows(apps) -> list[dict]:
+def _rows(apps, user) -> list[dict]:
     today = workdays.local_date(timezone.now())
     rows = []
     for app in apps:
+        acts = {o.name for o in app_services.available_acts(user, app) if o.ready}
         due = None
         if app.held_until is not None:
             due = {"label": "公示期满", "last_day": workdays.local_date(app.held_until - dt.timedelta(seconds=1)),
                    "provisional": app.held_provisional}  # fmt: skip
-        rows.append({"app": app, "due": due, "overdue": bool(due and due["last_day"] < today)})
+        rows.append({"app": app, "due": due, "overdue": bool(due and due["last_day"] < today), "acts": acts,
+                     "approve": any(workflow.ACTS[a].approve for a in acts)})  # fmt: skip
     return rows
 
 
@@ -217,28 +195,24 @@ def inbox_batch(request):
     for app in apps:
         groups[app.status].append(app)
     done, failed = 0, []
-    for state, group in groups.items():
+    document_number = request.POST.get("document_number", "")
+    for group in groups.values():
         try:
             if action == "result_publicity":
                 pub_services.publicity_start(kind=Publicity.Kind.RESULT, applications=group, actor=request.user)
             elif action == "publish":
                 certificates.publication_create(
                     actor=request.user,
-                    document_number=request.POST.get("document_number", ""),
+                    document_number=document_number,
                     date=workdays.local_date(timezone.now()),
                     applications=group,
                 )
-            elif action != "approve":
-                raise DomainError("bad_action", "未知的批量操作")
-            elif state in PUBLICITY_OF_STATE:
-                pub_services.publicity_start(kind=PUBLICITY_OF_STATE[state], applications=group, actor=request.user)
-            elif state in APPROVE_ONE:
-                for app in group:
-                    _approve_one(app, request.user, request.POST.get("document_number", ""))
-                    done += 1
-                continue
+            elif action == "approve":
+                review_services.applications_approve(
+                    applications=group, actor=request.user, document_number=document_number
+                )
             else:
-                raise TransitionConflict("wrong_state", f"所选申报处于「{S(state).label}」环节，不能批量审核通过")
+                raise DomainError("bad_action", "未知的批量操作")
             done += len(group)
         except DomainError as exc:
             failed.append(exc)
@@ -289,12 +263,9 @@ def case_act(request, pk: int, action: str):
     user = request.user
     try:
         if action == "approve":
-            if app.status in PUBLICITY_OF_STATE:
-                pub_services.publicity_start(kind=PUBLICITY_OF_STATE[app.status], applications=[app], actor=user)
-            elif app.status in APPROVE_ONE:
-                _approve_one(app, user, request.POST.get("document_number", ""))
-            else:
-                raise TransitionConflict("wrong_state", f"申报当前处于「{app.get_status_display()}」环节，不能审核通过")
+            review_services.applications_approve(
+                applications=[app], actor=user, document_number=request.POST.get("document_number", "")
+            )
             note = "已审核通过。"
         elif action == "correction":
             form = CorrectionForm(request.POST)
@@ -318,6 +289,27 @@ def case_act(request, pk: int, action: str):
         elif action == "paper":
             app_services.application_mark_paper_received(application=app, actor=user)
             note = "已登记纸质材料收件。"
+        elif action == "paper-extend":
+            days = request.POST.get("working_days", "")
+            if not days.isdigit():
+                raise DomainError(
+                    "bad_days", "延长期限应为 1～20 个工作日", source=f"{app_services.SEED_000} 附件备注3"
+                )
+            app_services.application_paper_extend(
+                application=app, actor=user, working_days=int(days), reason=request.POST.get("reason", "")
+            )
+            note = "已延长纸质材料报送期限。"
+        elif action == "result-publicity":
+            pub_services.publicity_start(kind=Publicity.Kind.RESULT, applications=[app], actor=user)
+            note = "已发布评审结果公示。"
+        elif action == "publish":
+            certificates.publication_create(
+                actor=user,
+                document_number=request.POST.get("document_number", ""),
+                date=workdays.local_date(timezone.now()),
+                applications=[app],
+            )
+            note = "已发文公布并核发电子证书。"
         else:
             raise Http404("未知操作")
     except DomainError as exc:

@@ -57,3 +57,14 @@ def in_window():
     """2024-04-10 09:00 in Zhenjiang: inside row 1's first window and the 初定 window."""
     with time_machine.travel(shanghai(2024, 4, 10, 9, 0), tick=False) as traveller:
         yield traveller
+
+
+@pytest.fixture
+def eager_tasks():
+    """Celery tasks queued during the test run at once, in-process (e.g. the e-mail and SMS of a notice)."""
+    from zhicheng.celery import app as celery_app
+
+    old = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = old

@@ -1,6 +1,6 @@
 """Notifications: in-app rows, email through Django's backend, SMS through a pluggable backend (default: the log).
 
-Call `notify` inside a service's transaction: email and SMS leave only if it commits.
+Call `notify` inside a service's transaction: email and SMS leave only if it commits, from a worker.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.module_loading import import_string
 
@@ -30,19 +29,21 @@ def _sms_backend():
 
 
 def notify(users: Iterable[User], title: str, body: str = "", *, link: str = "", sms: bool = False) -> None:
-    """Write the in-app rows in the caller's transaction; email and SMS go out only once it commits."""
+    """Write the in-app rows in the caller's transaction; their e-mail and SMS go out as a Celery task once it
+    commits (never inline in the request)."""
     recipients = list({u.pk: u for u in users if u is not None}.values())
     if not recipients:
         return
-    Notification.objects.bulk_create(Notification(recipient=u, title=title, body=body, link=link) for u in recipients)
-    emails = [u.email for u in recipients if u.email]
-    phones = [u.phone for u in recipients if u.phone] if sms else []
+    notes = Notification.objects.bulk_create(
+        Notification(recipient=u, title=title, body=body, link=link) for u in recipients
+    )
+    ids = [n.pk for n in notes]
+    if not any(u.email or (sms and u.phone) for u in recipients):
+        return
 
-    def send():
-        if emails:
-            send_mail(title, body or title, settings.DEFAULT_FROM_EMAIL, emails, fail_silently=True)
-        backend = _sms_backend() if phones else None
-        for phone in phones:
-            backend.send(phone, f"【职称评审】{title}")
+    def queue():
+        from .tasks import send_notifications_task  # late: tasks import the models
 
-    transaction.on_commit(send)
+        send_notifications_task.delay(ids, sms)
+
+    transaction.on_commit(queue)

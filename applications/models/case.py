@@ -13,7 +13,9 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 
 from zhicheng.roles import Role
 
+from .. import workflow as wf
 from ..idcard import validate_id_number
+from ..workflow import Route, Status
 from .reference import (
     CommitteeOffice,
     InitialCycle,
@@ -172,63 +174,41 @@ class IntegrityRecord(models.Model):
         return f"{self.name} 诚信档案（至 {self.expires_on}）"
 
 
-class Status(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    UNIT_REVIEW = "unit_review", "单位审核"
-    UNIT_PUBLICITY = "unit_publicity", "单位评前公示"
-    DEPT_RECHECK = "dept_recheck", "主管部门复核"
-    COMMITTEE_REVIEW = "committee_review", "评委会办事机构审核"
-    COMMITTEE_PUBLICITY = "committee_publicity", "评委会公示"
-    AWAITING_MEETING = "awaiting_meeting", "待评审"
-    IN_MEETING = "in_meeting", "评审中"
-    PASSED = "passed", "评审通过"
-    NOT_PASSED = "not_passed", "评审未通过"
-    RESULT_PUBLICITY = "result_publicity", "评审结果公示"
-    AWAITING_PUBLICATION = "awaiting_publication", "待发文"
-    PUBLISHED = "published", "已发文"
-    ASSOCIATION_REVIEW = "association_review", "协会审核"
-    MUNICIPAL_APPROVAL = "municipal_approval", "市职称办审批"
-    APPROVED = "approved", "初定已核准"
-    CERTIFIED = "certified", "已发证"
-    CORRECTION = "correction", "补正中"
-    ABANDONED = "abandoned", "视为放弃"
-    RETURNED = "returned", "已退回"
-    REJECTED = "rejected", "未通过审核"
-    WITHDRAWN = "withdrawn", "已撤回"
-    REVOKED = "revoked", "已撤销"
-
-
 S = Status
-# States a reviewer may send to correction from, and who acts in each (SPEC §4 side paths).
-CORRECTABLE = [S.UNIT_REVIEW, S.DEPT_RECHECK, S.COMMITTEE_REVIEW, S.ASSOCIATION_REVIEW, S.MUNICIPAL_APPROVAL]
-# Before the committee accepts (SPEC §4); publicity states excluded: a case in publicity cannot leave it early.
-WITHDRAWABLE = [S.DRAFT, S.UNIT_REVIEW, S.DEPT_RECHECK, S.COMMITTEE_REVIEW, S.CORRECTION, S.ASSOCIATION_REVIEW]
-PUBLICITY_STATES = [S.UNIT_PUBLICITY, S.COMMITTEE_PUBLICITY, S.RESULT_PUBLICITY]
-TERMINAL = [S.NOT_PASSED, S.ABANDONED, S.REJECTED, S.WITHDRAWN, S.REVOKED]
+# Derived from the declaration (applications/workflow.py); kept here for the callers that import them from models.
+CORRECTABLE = list(wf.CORRECTABLE)
+WITHDRAWABLE = list(wf.WITHDRAWABLE)
+PUBLICITY_STATES = list(wf.PUBLICITY_STATES)
+TERMINAL = list(wf.TERMINAL)
 
 
-class Route(models.TextChoices):
-    REVIEW = "review", "职称评审"
-    INITIAL = "initial", "职称初定"
+def _condition(code: str):
+    """A django-fsm condition from the declaration's condition of that code (checked at the real clock)."""
+    cond = next(c for a in wf.ACTS.values() for c in a.conditions if c.code == code)
+    return lambda instance: cond.unmet(instance, timezone.now()) is None
 
 
 def _publicity_over(instance: Application) -> bool:
     """No path may move a case out of a publicity before its period has ended (seed 000 五(一)(三))."""
-    return (
-        instance.held_until is not None
-        and not instance.held_provisional
-        and timezone.now() >= instance.held_until
-        and instance.open_objections == 0
-    )
+    return wf.PUBLICITY_OVER.unmet(instance, timezone.now()) is None
 
 
 def publicity_over_q(now: dt.datetime) -> models.Q:
-    """`_publicity_over` as a filter, for the set-based close: the same three conditions, checked in SQL."""
+    """`workflow.PUBLICITY_OVER` as a filter, for the set-based close: the same conditions, checked in SQL."""
     return models.Q(held_until__isnull=False, held_until__lte=now, held_provisional=False, open_objections=0)
 
 
 def _paper_in(instance: Application) -> bool:
-    return instance.paper_received_at is not None
+    return wf.PAPER_IN.unmet(instance, timezone.now()) is None
+
+
+def _t(status_field, name: str):
+    """The django-fsm transition of act `name`, with the sources, targets and conditions the workflow declares."""
+    act = wf.ACTS[name]
+    targets = list(act.targets)  # none: the act records a fact and the state stays
+    target = RETURN_VALUE(*targets) if len(targets) > 1 else (targets[0] if targets else None)
+    conditions = [_condition(c.code) for c in act.conditions]
+    return transition(status_field, source=list(act.sources), target=target, conditions=conditions)
 
 
 class Application(ConcurrentTransitionMixin, models.Model):
@@ -265,6 +245,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
     held_until = models.DateTimeField("公示期满时间", null=True, blank=True)
     held_provisional = models.BooleanField("公示期满时间为暂定", default=False)
     open_objections = models.PositiveIntegerField("未办结异议数", default=0)
+    held_since = models.DateField("公示开始日", null=True, blank=True)
+    unit_publicity_passed_at = models.DateTimeField("单位评前公示期满时间", null=True, blank=True)
+    committee_publicity_passed_at = models.DateTimeField("评委会公示期满时间", null=True, blank=True)
+    result_publicity_passed_at = models.DateTimeField("评审结果公示期满时间", null=True, blank=True)
+    held_working_days = models.PositiveSmallIntegerField("公示工作日数", null=True, blank=True)
     paper_received_at = models.DateTimeField("纸质材料收到时间", null=True, blank=True)
 
     pledge_text = models.TextField("告知承诺书", blank=True)
@@ -298,119 +283,139 @@ class Application(ConcurrentTransitionMixin, models.Model):
         if self.subspecialty_id and self.subspecialty.specialty_id != self.specialty_id:
             raise ValidationError({"subspecialty": "小专业不属于所选大专业"})
 
-    # ---- transitions: they only set fields (STYLE rule 2); services do the rest ----
+    # ---- transitions: they only set fields (STYLE rule 2); the kernel (services.act_run) does the rest.
+    # Sources, targets and conditions come from applications/workflow.py.
 
-    @transition(status, source=S.DRAFT, target=RETURN_VALUE(S.UNIT_REVIEW, S.ASSOCIATION_REVIEW))
+    @_t(status, "submit")
     def submit(self, now: dt.datetime):
         self.submitted_at = now
         return S.ASSOCIATION_REVIEW if self.route == Route.INITIAL else S.UNIT_REVIEW
 
-    @transition(status, source=S.UNIT_REVIEW, target=S.UNIT_PUBLICITY)
-    def unit_approve(self, held_until: dt.datetime, provisional: bool):
-        self._hold(held_until, provisional)
+    @_t(status, "unit_approve")
+    def unit_approve(self, held_until: dt.datetime, provisional: bool, since: dt.date, working_days: int):
+        self._hold(held_until, provisional, since, working_days)
 
-    @transition(status, source=S.UNIT_PUBLICITY, target=S.DEPT_RECHECK, conditions=[_publicity_over])
+    @_t(status, "unit_publicity_end")
     def unit_publicity_end(self):
-        self._release()
+        self._release(passed=True)
 
-    @transition(status, source=S.DEPT_RECHECK, target=S.COMMITTEE_REVIEW)
+    @_t(status, "dept_approve")
     def dept_approve(self):
         pass
 
-    @transition(status, source=S.COMMITTEE_REVIEW, target=S.COMMITTEE_PUBLICITY)
-    def committee_approve(self, held_until: dt.datetime, provisional: bool):
-        self._hold(held_until, provisional)
+    @_t(status, "committee_approve")
+    def committee_approve(self, held_until: dt.datetime, provisional: bool, since: dt.date, working_days: int):
+        self._hold(held_until, provisional, since, working_days)
 
-    @transition(
-        status, source=S.COMMITTEE_PUBLICITY, target=S.AWAITING_MEETING, conditions=[_publicity_over, _paper_in]
-    )
+    @_t(status, "committee_publicity_end")
     def committee_publicity_end(self):
-        self._release()
+        self._release(passed=True)
 
-    @transition(status, source=S.AWAITING_MEETING, target=S.IN_MEETING)
+    @_t(status, "meeting_open")
     def meeting_open(self):
         pass
 
-    @transition(status, source=S.IN_MEETING, target=RETURN_VALUE(S.PASSED, S.NOT_PASSED))
+    @_t(status, "record_result")
     def record_result(self, passed: bool):
         return S.PASSED if passed else S.NOT_PASSED
 
-    @transition(status, source=S.PASSED, target=S.RESULT_PUBLICITY)
-    def result_publicity_start(self, held_until: dt.datetime, provisional: bool):
-        self._hold(held_until, provisional)
+    @_t(status, "result_publicity_start")
+    def result_publicity_start(self, held_until: dt.datetime, provisional: bool, since: dt.date, working_days: int):
+        self._hold(held_until, provisional, since, working_days)
 
-    @transition(status, source=S.RESULT_PUBLICITY, target=S.AWAITING_PUBLICATION, conditions=[_publicity_over])
+    @_t(status, "result_publicity_end")
     def result_publicity_end(self):
-        self._release()
+        self._release(passed=True)
 
-    @transition(status, source=S.AWAITING_PUBLICATION, target=S.PUBLISHED)
+    @_t(status, "publish")
     def publish(self):
         pass
 
-    @transition(status, source=S.ASSOCIATION_REVIEW, target=RETURN_VALUE(S.APPROVED, S.MUNICIPAL_APPROVAL))
+    @_t(status, "association_approve")
     def association_approve(self, needs_municipal: bool):
         return S.MUNICIPAL_APPROVAL if needs_municipal else S.APPROVED
 
-    @transition(status, source=S.MUNICIPAL_APPROVAL, target=S.APPROVED)
+    @_t(status, "municipal_approve")
     def municipal_approve(self):
         pass
 
-    @transition(status, source=[S.PUBLISHED, S.APPROVED], target=S.CERTIFIED)
+    @_t(status, "certify")
     def certify(self):
         pass
 
-    @transition(status, source=CORRECTABLE, target=S.CORRECTION)
+    @_t(status, "request_correction")
     def request_correction(self, items: list[str]):
         self.correction_from = self.status
         self.correction_items = items
 
-    @transition(status, source=S.CORRECTION, target=RETURN_VALUE(*CORRECTABLE))
+    @_t(status, "resubmit")
     def resubmit(self):
         back = self.correction_from
         self.correction_from = ""
         return back
 
-    @transition(status, source=S.CORRECTION, target=S.ABANDONED)
+    @_t(status, "abandon_correction")
     def abandon_correction(self):
         pass
 
-    @transition(status, source=S.COMMITTEE_PUBLICITY, target=S.ABANDONED)
+    @_t(status, "abandon_paper")
     def abandon_paper(self):
         self._release()
 
-    @transition(status, source=[S.COMMITTEE_REVIEW, S.ASSOCIATION_REVIEW, S.DEPT_RECHECK], target=S.RETURNED)
+    @_t(status, "return_out_of_scope")
     def return_out_of_scope(self):
         pass
 
-    @transition(status, source=S.RETURNED, target=S.DRAFT)
+    @_t(status, "reopen")
     def reopen(self):
         self.committee = None
         self.office = None
         self.submitted_at = None
 
-    @transition(status, source=CORRECTABLE, target=S.REJECTED)
+    @_t(status, "reject")
     def reject(self):
         pass
 
-    @transition(status, source=PUBLICITY_STATES, target=S.REJECTED)
+    @_t(status, "objection_upheld")
     def objection_upheld(self):
+        self.open_objections -= 1
         self._release()
 
-    @transition(status, source=WITHDRAWABLE, target=S.WITHDRAWN)
+    @_t(status, "objection_dismissed")
+    def objection_dismissed(self):
+        self.open_objections -= 1
+
+    @_t(status, "withdraw")
     def withdraw(self):
         pass
 
-    @transition(status, source=[S.PASSED, S.RESULT_PUBLICITY, S.AWAITING_PUBLICATION, S.PUBLISHED, S.APPROVED,
-                                S.CERTIFIED], target=S.REVOKED)  # fmt: skip
+    @_t(status, "revoke")
     def revoke(self):
         self._release()
 
-    def _hold(self, held_until: dt.datetime, provisional: bool):
+    @_t(status, "paper_received")
+    def paper_received(self, at: dt.datetime):
+        self.paper_received_at = at
+
+    @_t(status, "paper_extend")
+    def paper_extend(self):
+        pass  # the deadline row changes; the case keeps its state
+
+    @_t(status, "hold_recomputed")
+    def hold_recomputed(self, held_until: dt.datetime, provisional: bool):
         self.held_until = held_until
         self.held_provisional = provisional
+
+    def _hold(self, held_until: dt.datetime, provisional: bool, since: dt.date, working_days: int):
+        self.held_until = held_until
+        self.held_provisional = provisional
+        self.held_since = since
+        self.held_working_days = working_days
         self.open_objections = 0
 
-    def _release(self):
+    def _release(self, passed: bool = False):
+        if passed:
+            setattr(self, wf.passed_field(self.status), timezone.now())
         self.held_until = None
         self.held_provisional = False
 
@@ -463,6 +468,11 @@ class Deadline(models.Model):
     working_days = models.PositiveSmallIntegerField("工作日数")
     extended = models.BooleanField("已延期", default=False)
     extension_reason = models.CharField("延期理由", max_length=300, blank=True)
+    extension_working_days = models.PositiveSmallIntegerField("延长工作日数", null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="设定人"
+    )
+    requested_role = models.CharField("设定人角色", max_length=30, choices=Role.choices, blank=True)
     reminded_at = models.DateTimeField("已提醒时间", null=True, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     outcome = models.CharField("结果", max_length=30, blank=True)
@@ -501,8 +511,10 @@ class ApplicationEvent(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="操作人"
     )
     actor_role = models.CharField("操作人角色", max_length=30, choices=Role.choices)
-    action = models.CharField("操作", max_length=50)
-    from_status = models.CharField("原状态", max_length=30, choices=S.choices)
+    Action = wf.Action
+
+    action = models.CharField("操作", max_length=50, choices=wf.Action.choices)
+    from_status = models.CharField("原状态", max_length=30, choices=S.choices, blank=True)
     to_status = models.CharField("新状态", max_length=30, choices=S.choices)
     reason = models.TextField("理由", blank=True)
     rule = models.CharField("依据", max_length=200, blank=True)

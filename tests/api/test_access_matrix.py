@@ -16,7 +16,7 @@ from tests.factories import UserFactory, World, grant
 from zhicheng.models import CalendarDay, Notification
 from zhicheng.roles import Role
 
-pytestmark = pytest.mark.postgres
+pytestmark = pytest.mark.django_db
 
 # Readable by every signed-in user, or about the caller only: not part of the matrix (tested on their own below).
 OPEN_PREFIXES = (

@@ -56,9 +56,10 @@ def test_wrong_state_is_409_and_changes_nothing(world, api, in_window):
 def test_wrong_role_is_403_and_changes_nothing(world, api, in_window):
     app = submit(world.draft())
     events = ApplicationEvent.objects.filter(application=app).count()
-    r = api(app.applicant.user).post(url(app, "dept-approve"))
+    # the case is in 单位审核, where both acts exist: the state fits, the person does not (a wrong state is 409 first)
+    r = api(app.applicant.user).post(url(app, "unit-approve"), {}, format="json")
     assert r.status_code == 403 and shape(r)["code"] == "forbidden"
-    r = api(world.unit_reviewer).post(url(app, "revoke"), {"finding": "造假"}, format="json")
+    r = api(world.clerk).post(url(app, "reject"), {"reason": "造假"}, format="json")
     assert r.status_code == 403
     app.refresh_from_db()
     assert app.status == S.UNIT_REVIEW and ApplicationEvent.objects.filter(application=app).count() == events

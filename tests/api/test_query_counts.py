@@ -21,7 +21,7 @@ from tests.applications.pdfs import simple_pdf
 from tests.factories import submit
 from zhicheng.models import CalendarDay, Notification
 
-pytestmark = pytest.mark.postgres
+pytestmark = pytest.mark.django_db
 N = 100
 
 

@@ -12,7 +12,9 @@ from zhicheng.models import Notification
 pytestmark = pytest.mark.django_db
 
 
-def test_submit_tells_unit_reviewer_and_applicant(world, in_window, django_capture_on_commit_callbacks, caplog):
+def test_submit_tells_unit_reviewer_and_applicant(
+    world, in_window, django_capture_on_commit_callbacks, caplog, eager_tasks
+):
     world.unit_reviewer.phone = "13800000001"
     world.unit_reviewer.save()
     app = world.draft()
@@ -26,7 +28,7 @@ def test_submit_tells_unit_reviewer_and_applicant(world, in_window, django_captu
     assert "13800000001" in caplog.text and "【职称评审】" in caplog.text
 
 
-def test_nothing_sent_when_refused(world, in_window, django_capture_on_commit_callbacks):
+def test_nothing_sent_when_refused(world, in_window, django_capture_on_commit_callbacks, eager_tasks):
     app = submit(world.draft())
     mail.outbox.clear()
     before = Notification.objects.count()

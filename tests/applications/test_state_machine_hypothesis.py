@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from applications import services
+from applications import services, workflow
 from applications.models import Application, Deadline, Status
 from applications.selectors import replay_status
 from tests.conftest import shanghai
@@ -91,7 +91,7 @@ def test_random_acts_keep_the_case_valid(world):
                 if who == "reviewer":
                     app = Application.objects.get(pk=target.pk)
                     who = "applicant"
-                    if app.status in services.REVIEWER_OF_STATE:
+                    if app.status in workflow.CORRECTABLE:
                         self.people["reviewer"] = world.actor_for(app)
                         who = "reviewer"
             before = self._state(target)

@@ -169,7 +169,8 @@ def test_committee_approve_sets_paper_deadline(world, at_unit):
 def test_committee_publicity_waits_for_paper(world, at_unit):
     app = to_committee(world, at_unit)
     services.application_committee_approve(application=app, actor=world.clerk)
-    with time_machine.travel(shanghai(2024, 5, 6, 9), tick=False):
+    # 公示 over on 04-16 24:00; paper due 04-24 24:00 (a later receipt is refused: tests/applications/test_workflow)
+    with time_machine.travel(shanghai(2024, 4, 18, 9), tick=False):
         assert_refused(app, lambda: services.application_publicity_end(application=app), TransitionConflict)
         assert_refused(
             app,
@@ -258,10 +259,10 @@ def test_reject(world, at_unit):
     )
     services.application_reject(application=app, actor=world.unit_reviewer, reason="材料不真实")
     assert app.status == Status.REJECTED
-    assert_refused(
+    assert_refused(  # the state is checked first on the locked row: 409, not 403 (issue 12)
         app,
         lambda: services.application_reject(application=app, actor=world.unit_reviewer, reason="x"),
-        PermissionDenied,
+        TransitionConflict,
     )
 
 

@@ -51,7 +51,9 @@ def test_set_based_close_matches_the_per_case_service(world, in_window, outbound
         assert replay_status(a.events.order_by("id")) == S.DEPT_RECHECK
     # The department reviewer is told once for the set-based chunk, once per case by the per-case path.
     assert Notification.objects.filter(recipient=world.dept_reviewer, title__contains="3 件").count() == 1
-    assert sum(len(batch) for batch in outbound) == 3  # email/SMS of the applicants' notices, queued on commit
+    # Email/SMS, queued on commit as tasks: the set-based chunk's 3 applicants' notices in one batch and its one
+    # summary; the per-case path's notice to applicant and reviewer, per case (issue 12: mail never inline).
+    assert sorted(len(batch) for batch in outbound) == [1, 2, 2, 2, 3]
 
 
 @pytest.mark.postgres

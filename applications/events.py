@@ -1,0 +1,77 @@
+"""The audit events of a case, one function per kind (after Saleor's `order/events.py`).
+
+Events are a record, not state: no rule reads them (the facts rules need live on their own rows — a deadline's
+extension and requester, when a hold began). The kernel writes `act_event` for every act; the set-based publicity
+close inserts the same columns in SQL from `act_event_columns`, so both paths write identical rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from zhicheng.roles import Role
+
+from .models import Application, ApplicationEvent
+from .workflow import Act, Action
+
+
+def _event(
+    app: Application,
+    *,
+    action: str,
+    actor,
+    role: Role,
+    from_status: str,
+    reason: str = "",
+    rule: str = "",
+    data: dict | None = None,
+    at: dt.datetime | None = None,
+) -> ApplicationEvent:
+    return ApplicationEvent.objects.create(
+        application=app,
+        actor=actor,
+        actor_role=role,
+        action=Action(action),
+        from_status=from_status,
+        to_status=app.status,
+        reason=reason,
+        rule=rule,
+        data=data or {},
+        created_at=at or timezone.now(),
+    )
+
+
+def application_created_event(app: Application, *, actor, role: Role) -> ApplicationEvent:
+    return _event(app, action=Action.CREATE, actor=actor, role=role, from_status="")
+
+
+def act_event(
+    app: Application, act: Act, *, actor, role: Role, from_status: str, reason: str = "", data: dict | None = None
+) -> ApplicationEvent:
+    """The record of one act of the workflow: who, in which capacity, from, to, why, under which rule."""
+    return _event(
+        app, action=act.name, actor=actor, role=role, from_status=from_status, reason=reason, rule=act.rule, data=data
+    )
+
+
+def act_event_columns(act: Act, *, reason: str) -> dict:
+    """The constant columns of `act_event` for an act of the system, for a set-based INSERT."""
+    return {"actor_role": Role.SYSTEM.value, "action": Action(act.name).value, "reason": reason, "rule": act.rule}
+
+
+def deadline_recomputed_event(
+    app: Application, *, rule: str, reason: str, data: dict, at: dt.datetime
+) -> ApplicationEvent:
+    return _event(
+        app,
+        action=Action.DEADLINE_RECOMPUTED,
+        actor=None,
+        role=Role.SYSTEM,
+        from_status=app.status,
+        reason=reason,
+        rule=rule,
+        data=data,
+        at=at,
+    )
