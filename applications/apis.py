@@ -147,10 +147,10 @@ class ApplicationViewSet(VisibleFirst, mixins.ListModelMixin, mixins.RetrieveMod
         data = parsed(s.SubmitSerializer, request)
         return self._act(services.application_submit, pledge_accepted=data["pledge_accepted"], ip=client_ip(request))
 
-    @act_schema(None, "补正后重新提交（申报人）")
+    @act_schema(s.ResubmitSerializer, "补正后重新提交（申报人；每项补正事项须上传该类新材料或填写说明）")
     @action(detail=True, methods=["post"])
     def resubmit(self, request, pk=None):
-        return self._act(services.application_resubmit)
+        return self._act(services.application_resubmit, answers=parsed(s.ResubmitSerializer, request)["answers"])
 
     @act_schema(s.ReasonSerializer, "撤回申报（申报人，评委会受理前）")
     @action(detail=True, methods=["post"])

@@ -338,6 +338,15 @@ class PrecheckResultSerializer(serializers.Serializer):
 # ---------------------------------------------------------------- inputs (parsed, then handed to a service)
 
 
+class ResubmitSerializer(serializers.Serializer):
+    answers = serializers.DictField(
+        child=serializers.CharField(max_length=1000, allow_blank=True),
+        required=False,
+        default=dict,
+        help_text="补正事项（原文或序号）→ 补正说明；已上传该类新材料的事项可不填",
+    )
+
+
 class ActSerializer(serializers.Serializer):
     act = serializers.CharField(help_text="act name as declared in the workflow (applications/workflow.py)")
     label = serializers.CharField()

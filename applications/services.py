@@ -95,7 +95,7 @@ def act_run(
     name: str,
     *,
     actor,
-    args: tuple = (),
+    args: tuple | Callable[[Application], tuple] = (),
     reason: str = "",
     data: dict | None = None,
     prepare: Callable[[Application], None] | None = None,
@@ -104,10 +104,11 @@ def act_run(
 ) -> Application:
     """Run act `name` of the workflow on `application` as `actor` (None: the system's timers).
 
-    `prepare(app)` runs on the locked row after the state, role and condition checks and before the transition (it
-    may refuse with a DomainError or set the fields the act declares); `after(app, role)` runs after the event, in
-    the same transaction (deadline rows and the like). Errors: TransitionConflict (409: wrong state, conditions,
-    concurrent change), PermissionDenied (403), DomainError (400) from `prepare`. A refusal changes nothing.
+    `prepare(app)` runs on the locked row after the state, role and condition checks and before the transition
+    (it may refuse with a DomainError or set the fields the act declares); `args` may be a function of the locked
+    row; `after(app, role)` runs after the event, in the same transaction (deadline rows and the like).
+    Errors: TransitionConflict (409: wrong state, conditions, concurrent change), PermissionDenied (403),
+    DomainError (400) from `prepare`. A refusal changes nothing.
     """
     act = wf.ACTS[name]
     with transaction.atomic():
@@ -126,7 +127,7 @@ def act_run(
         if prepare is not None:
             prepare(app)
         try:
-            getattr(app, name)(*args)
+            getattr(app, name)(*(args(app) if callable(args) else args))
             app.full_clean(exclude=["status"])
             app.save(update_fields=["status", *act.fields, "updated_at"])
         except TransitionNotAllowed:
@@ -431,6 +432,19 @@ def application_request_correction(
         raise DomainError(Code.BAD_DAYS, "补正期限应为 1～60 个工作日")
     end = workdays.add_workdays(workdays.local_date(timezone.now()), days)
 
+    def prepare(app: Application):
+        # 一次性告知: one correction per step of this submission, listing everything (seed 000 五(二))
+        asked = Deadline.objects.filter(application=app, kind=Deadline.Kind.CORRECTION, step=app.status)
+        if app.submitted_at is not None:
+            asked = asked.filter(created_at__gte=app.submitted_at)
+        if asked.exists():
+            raise TransitionConflict(
+                Code.CORRECTION_ONCE,
+                f"本环节（{_status_label(app.status)}）已一次性告知过补正内容，不能再次退回补正；"
+                "如仍不符合条件，请作出不予通过决定",
+                source=f"{SEED_000} 五(二)",
+            )
+
     def after(app: Application, role: Role):
         Deadline.objects.create(
             application=app,
@@ -441,6 +455,7 @@ def application_request_correction(
             working_days=days,
             requested_by=actor,
             requested_role=role,
+            step=app.correction_from,
         )
 
     return act_run(
@@ -448,6 +463,7 @@ def application_request_correction(
         "request_correction",
         actor=actor,
         args=(items,),
+        prepare=prepare,
         reason=f"需补正：{'；'.join(items)}。请于{end.last_day:%Y年%m月%d日}前补正，逾期视为放弃申报"
         + ("（日期暂定）" if end.provisional else ""),
         data={"items": items, "working_days": days, "last_day": end.last_day.isoformat(),
@@ -462,15 +478,59 @@ def _close_deadlines(app: Application, kind: str, outcome: str, at: dt.datetime 
     )
 
 
-def application_resubmit(*, application: Application, actor):
-    """The applicant answers the correction; the case returns to the step that asked for it.
+def correction_answers(app: Application, answers: dict | None) -> tuple[list[dict], list[str]]:
+    """Each listed item with its answer: a file of that kind uploaded after the request, or the applicant's written
+    answer. Returns (answers, the items left unanswered)."""
+    from .models import Material
+
+    answers = {str(k).strip(): str(v).strip() for k, v in (answers or {}).items() if str(v).strip()}
+    asked = (
+        Deadline.objects.filter(application=app, kind=Deadline.Kind.CORRECTION, closed_at__isnull=True)
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    kinds = {label: value for value, label in Material.Kind.choices}
+    rows, missing = [], []
+    for i, item in enumerate(app.correction_items):
+        written = answers.get(item) or answers.get(str(i)) or ""
+        kind = kinds.get(item)
+        new_file = (
+            app.materials.filter(kind=kind, uploaded_at__gte=asked).order_by("-id").first()
+            if kind and asked is not None
+            else None
+        )
+        if not written and new_file is None:
+            missing.append(item)
+        rows.append({"item": item, "answer": written, "material_id": new_file.pk if new_file else None})
+    return rows, missing
+
+
+def application_resubmit(*, application: Application, actor, answers: dict | None = None):
+    """The applicant answers the correction; the case returns to the step that asked for it. Every listed item must
+    be answered — a new file of that kind since the request, or a written answer (`answers`: item → text).
     After the correction deadline the resubmission is refused and the case is deemed abandoned (seed 000 五(二))."""
     now = timezone.now()
     _enforce_deadline(application, "resubmit", now)
+    rows: list[dict] = []
+
+    def prepare(app: Application):
+        answered, missing = correction_answers(app, answers)
+        if missing:
+            raise DomainError(
+                Code.CORRECTION_UNANSWERED,
+                "以下补正事项尚未补正（请上传该类材料或逐项填写说明）：" + "；".join(missing),
+                source=f"{SEED_000} 五(二)",
+                fields={"unanswered": missing},
+            )
+        rows.extend(answered)
+
     return act_run(
         application,
         "resubmit",
         actor=actor,
+        prepare=prepare,
+        args=lambda app: (rows,),
+        data={"answers": rows},
         after=lambda app, role: _close_deadlines(app, Deadline.Kind.CORRECTION, "resubmitted", now),
         now=now,
     )

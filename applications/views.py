@@ -145,6 +145,49 @@ def timeline(app: Application) -> list[dict]:
     return items
 
 
+def route_stepper(app: Application, today: dt.date | None = None) -> list[dict]:
+    """办件进度: every step of the case's route — done ones with date, actor and 依据, the current one with who acts
+    and its running deadlines, the future ones with their earliest expected dates (from the workflow's minimum
+    lengths and the working-day calendar)."""
+    today = today or _today()
+    line = list(workflow.MAIN_LINE[app.route])
+    if app.route == workflow.Route.INITIAL and app.level.tier == Level.Tier.JUNIOR:
+        line.remove(S.MUNICIPAL_APPROVAL)  # 初级 is approved by the association itself (seed 001 七)
+    events = list(selectors.application_events(application=app))
+    entered = {}
+    for ev in events:
+        if ev.to_status != ev.from_status or ev.action == "create":
+            entered[ev.to_status] = ev
+    here = app.status if app.status in line else None
+    if here is None:  # on a side path: the last main-line step reached is where the case left the line
+        reached = [s for s in line if s in entered]
+        here = reached[-1] if reached else S.DRAFT
+    at = line.index(here)
+    steps, day = [], today
+    for i, state in enumerate(line):
+        st = workflow.STATES[state]
+        row = {"state": state, "label": st.label}
+        if i < at or (i == at and app.status in workflow.TERMINAL + (S.CERTIFIED,)):
+            ev = entered.get(state)
+            row.update(done=True, at=ev.created_at if ev else None, rule=ev.rule if ev else "",
+                       actor=(ev.actor.display_name if ev and ev.actor else "系统"), role=ev.get_actor_role_display()
+                       if ev else "")  # fmt: skip
+        elif i == at:
+            who = [r.label for r in workflow.state_actors(app)] or ["系统（期满自动转入下一环节）"]
+            row.update(current=True, who="、".join(who), next_step=st.next_step, deadlines=running_deadlines(app))
+            if app.held_until is not None:
+                day = workdays.local_date(app.held_until - dt.timedelta(seconds=1))
+        else:
+            days = workflow.MIN_WORKING_DAYS.get(line[i - 1], 0) if i > at + 1 else 0
+            if days:
+                end = workdays.add_workdays(day, days)
+                day = end.last_day
+                row.update(provisional=end.provisional)
+            row.update(future=True, earliest=day)
+        steps.append(row)
+    return steps
+
+
 def precheck(app: Application) -> dict:
     """The eligibility pre-check as a checklist: every rule checked, failed or passed, with its source."""
     result = eligibility.precheck(
@@ -181,6 +224,8 @@ def case_context(request, app: Application) -> dict:
         "is_applicant": is_applicant,
         "show_full_id": perms.can_see_full_id(user, app),
         "timeline": timeline(app),
+        "stepper": route_stepper(app),
+        "paper_checklist": paper_checklist(app),
         "deadlines": running_deadlines(app),
         "next_step": workflow.STATES[app.status].next_step,
         "materials": list(app.materials.select_related("uploaded_by")),
@@ -198,6 +243,24 @@ def case_context(request, app: Application) -> dict:
             ctx["precheck"] = precheck(app)
     ctx["reviewer"] = reviewer_actions(user, app, offers)
     return ctx
+
+
+def paper_checklist(app: Application) -> dict | None:
+    """What paper materials go where, by when (seed 000 附件备注3: 网报审核通过后原则上10个工作日内报送纸质材料)."""
+    if app.route != workflow.Route.REVIEW or app.office is None:
+        return None
+    deadline = app.deadlines.filter(kind="paper").order_by("-id").first()
+    if deadline is None and app.paper_received_at is None:
+        return None
+    kinds = sorted({m.get_kind_display() for m in app.materials.all()})
+    return {
+        "office": app.office.name,
+        "phones": "；".join(app.office.phones),
+        "address": getattr(app.office, "address", ""),
+        "items": ["《专业技术资格评审申报表》（系统打印，单位盖章）", *(f"{k}（原件或复印件）" for k in kinds)],
+        "last_day": deadline.last_day if deadline else None,
+        "received": app.paper_received_at,
+    }
 
 
 def visible_objections(user, app: Application) -> list:
@@ -371,7 +434,8 @@ def application_submit_view(request, pk: int):
 def application_resubmit_view(request, pk: int):
     app = _own_case(request, pk)
     try:
-        services.application_resubmit(application=app, actor=request.user)
+        answers = {k.removeprefix("answer_"): v for k, v in request.POST.items() if k.startswith("answer_")}
+        services.application_resubmit(application=app, actor=request.user, answers=answers)
     except DomainError as exc:
         return render_case(request, app, error=exc)
     messages.success(request, "补正材料已重新提交。")

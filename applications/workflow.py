@@ -327,7 +327,7 @@ _ACTS = (
     Act("request_correction", "退回补正", CORRECTABLE, (S.CORRECTION,), STATE_REVIEWER, rule=f"{SEED_000} 五(二)",
         fields=("correction_from", "correction_items"), graph_label="退回补正"),
     Act("resubmit", "补正完毕，重新提交", (S.CORRECTION,), CORRECTABLE, (Role.APPLICANT,), rule=f"{SEED_000} 五(二)",
-        fields=("correction_from",), graph_label="补正后提交"),
+        fields=("correction_from", "correction_answers"), graph_label="补正后提交"),
     Act("abandon_correction", "逾期未补正，视为放弃申报", (S.CORRECTION,), (S.ABANDONED,), SYSTEM,
         rule=f"{SEED_000} 五(二)", surface=Surface.SYSTEM, graph_label="逾期未补正"),
     Act("abandon_paper", "逾期未报送纸质材料，视为放弃申报", (S.COMMITTEE_PUBLICITY,), (S.ABANDONED,), SYSTEM,
@@ -394,6 +394,17 @@ def roles_for(act: Act, app) -> tuple[Role, ...]:
     if act.junior_only and app.level.tier != JUNIOR_TIER:
         roles = tuple(r for r in roles if r not in act.junior_only)
     return roles
+
+
+# The main line of each route, in order (the 办件进度 stepper); side paths (补正, 退回, 撤回 …) leave it.
+MAIN_LINE = {
+    Route.REVIEW: (S.DRAFT, S.UNIT_REVIEW, S.UNIT_PUBLICITY, S.DEPT_RECHECK, S.COMMITTEE_REVIEW, S.COMMITTEE_PUBLICITY,
+                   S.AWAITING_MEETING, S.IN_MEETING, S.PASSED, S.RESULT_PUBLICITY, S.AWAITING_PUBLICATION,
+                   S.PUBLISHED, S.CERTIFIED),
+    Route.INITIAL: (S.DRAFT, S.ASSOCIATION_REVIEW, S.MUNICIPAL_APPROVAL, S.APPROVED, S.CERTIFIED),
+}  # fmt: skip
+# The least a main-line step lasts, in working days (seed 000 五(一)(三), 六(二): 公示不少于5个工作日).
+MIN_WORKING_DAYS = {S.UNIT_PUBLICITY: 5, S.COMMITTEE_PUBLICITY: 5, S.RESULT_PUBLICITY: 5}
 
 
 # ---------------------------------------------------------------- derived facts (read these, never restate them)

@@ -4,9 +4,12 @@ the municipal office (seed 000 六(一)), the experts' votes and the results.
 
 from __future__ import annotations
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from applications.models import Application, Committee, CommitteeOffice, Level, ReviewCycle, Series, Unit
 
@@ -50,7 +53,7 @@ class Expert(models.Model):
         return self.name
 
 
-class Meeting(models.Model):
+class Meeting(ConcurrentTransitionMixin, models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", "筹备中"
         OPEN = "open", "评审中"
@@ -70,12 +73,11 @@ class Meeting(models.Model):
     panel_size = models.PositiveSmallIntegerField("评审专家人数", default=7)
     applications = models.ManyToManyField(Application, related_name="meetings", blank=True, verbose_name="评审对象")
     experts = models.ManyToManyField(Expert, related_name="meetings", blank=True, verbose_name="评审专家")
-    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PLANNED)
+    status = FSMField("状态", max_length=20, choices=Status.choices, default=Status.PLANNED, protected=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="创建人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     opened_at = models.DateTimeField("开会时间", null=True, blank=True)
     closed_at = models.DateTimeField("结果登记时间", null=True, blank=True)
-    log = models.JSONField("办理记录", default=list, blank=True, help_text="只追加：[{action, by, at, …}]")
 
     class Meta:
         verbose_name = "评审会议"
@@ -87,6 +89,21 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.title}（{self.date:%Y-%m-%d}）"
+
+    # ---- transitions: they only set fields; review.services runs them (locked row, checks, event)
+
+    @transition(status, source=Status.PLANNED, target=Status.OPEN)
+    def open(self, at):
+        self.opened_at = at
+
+    @transition(status, source=Status.OPEN, target=Status.CLOSED)
+    def close(self, at):
+        self.closed_at = at
+
+    @property
+    def log(self) -> list[dict]:
+        """The meeting's record as lines (who, when, what), read from its append-only events."""
+        return [e.as_line() for e in self.events.order_by("id")]
 
 
 class ExpertDraw(models.Model):
@@ -100,7 +117,6 @@ class ExpertDraw(models.Model):
     pool_snapshot = models.JSONField("抽取时专家库", default=list, help_text="[{id, name, unit_id}]，按编号排序")
     excluded = models.JSONField("回避专家", default=list, help_text="[{id, name, reason}]")
     result = models.JSONField("抽取结果", default=list, help_text="专家编号，按抽中顺序")
-    replacements = models.JSONField("替换记录", default=list, help_text="[{out, in, reason, by, at, seed}]")
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="抽取人")
     drawn_at = models.DateTimeField("抽取时间", auto_now_add=True)
 
@@ -111,8 +127,13 @@ class ExpertDraw(models.Model):
     def __str__(self):
         return f"{self.meeting} 专家抽取（种子 {self.seed}）"
 
+    @property
+    def replacements(self) -> list[dict]:
+        """Every replacement with its reason, in order (append-only rows: DrawReplacement)."""
+        return [r.as_line() for r in self.replacement_rows.order_by("id")]
 
-class MeetingFiling(models.Model):
+
+class MeetingFiling(ConcurrentTransitionMixin, models.Model):
     """报备: the four preparations of seed 000 六(一), filed with the municipal office ≥ 15 days before the meeting."""
 
     class Status(models.TextChoices):
@@ -133,7 +154,7 @@ class MeetingFiling(models.Model):
     candidates = models.PositiveIntegerField("参评人数")
     cap = models.PositiveIntegerField("通过人数上限")
     note = models.TextField("说明", blank=True)
-    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    status = FSMField("状态", max_length=20, choices=Status.choices, default=Status.SUBMITTED, protected=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="确认人"
     )
@@ -153,6 +174,18 @@ class MeetingFiling(models.Model):
 
     def __str__(self):
         return f"{self.meeting} 报备（{self.filed_on:%Y-%m-%d}，{self.get_status_display()}）"
+
+    @transition(status, source=Status.SUBMITTED, target=Status.ACCEPTED)
+    def accept(self, by, at):
+        self.decided_by, self.decided_at = by, at
+
+    @transition(status, source=Status.SUBMITTED, target=Status.RETURNED)
+    def return_(self, by, at, reason: str):
+        self.decided_by, self.decided_at, self.return_reason = by, at, reason
+
+    @transition(status, source=[Status.SUBMITTED, Status.ACCEPTED], target=Status.SUPERSEDED)
+    def supersede(self):
+        pass
 
 
 class Vote(models.Model):
@@ -191,3 +224,89 @@ class MeetingResult(models.Model):
 
     def __str__(self):
         return f"{self.application_id}：{'通过' if self.passed else '未通过'}（{self.approvals}/{self.present}）"
+
+
+_APPEND_ONLY = (
+    pgtrigger.Protect(name="append_only_update", operation=pgtrigger.Update),
+    pgtrigger.Protect(name="append_only_delete", operation=pgtrigger.Delete),
+)
+
+
+class MeetingAction(models.TextChoices):
+    CREATE = "create", "安排会议"
+    ADD_CASES = "add_cases", "安排评审对象"
+    EXPERTS_DRAW = "experts_draw", "抽取评审专家"
+    EXPERT_REPLACE = "expert_replace", "替换评审专家"
+    RESCHEDULE = "reschedule", "会议改期"
+    FILING_SUBMIT = "filing_submit", "向市职称办报备"
+    FILING_ACCEPTED = "filing_accepted", "市职称办同意报备"
+    FILING_RETURNED = "filing_returned", "市职称办退回报备"
+    OPEN = "open", "召开评审会议"
+    VOTES = "votes", "登记专家表决"
+    RESULTS = "results", "登记评审结果"
+    RESULT_PUBLICITY = "result_publicity", "发布评审结果公示"
+
+
+@pgtrigger.register(*_APPEND_ONLY)
+class MeetingEvent(models.Model):
+    """The meeting's audit trail: one row per act, append-only (the database refuses UPDATE and DELETE)."""
+
+    meeting = models.ForeignKey(Meeting, models.PROTECT, related_name="events", verbose_name="评审会议")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="操作人"
+    )
+    action = models.CharField("操作", max_length=30, choices=MeetingAction.choices)
+    data = models.JSONField("附加信息", default=dict, blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "评审会议办理记录"
+        verbose_name_plural = "评审会议办理记录"
+        ordering = ["meeting", "id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("办理记录不可修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("办理记录不可删除")
+
+    def as_line(self) -> dict:
+        return {"action": self.action, "by": self.actor_id, "at": self.created_at.isoformat(), **self.data}
+
+
+@pgtrigger.register(*_APPEND_ONLY)
+class DrawReplacement(models.Model):
+    """One replacement of a drawn expert, with its reason and the sub-seed that chose the substitute."""
+
+    draw = models.ForeignKey(ExpertDraw, models.PROTECT, related_name="replacement_rows", verbose_name="专家抽取")
+    out_expert = models.ForeignKey(Expert, models.PROTECT, related_name="+", verbose_name="被替换专家")
+    in_expert = models.ForeignKey(Expert, models.PROTECT, related_name="+", verbose_name="替补专家")
+    reason = models.CharField("理由", max_length=300)
+    seed = models.CharField("随机种子", max_length=80)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="操作人")
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "专家替换记录"
+        verbose_name_plural = "专家替换记录"
+        ordering = ["draw", "id"]
+
+    def __str__(self):
+        return f"{self.out_expert_id} → {self.in_expert_id}：{self.reason}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("替换记录不可修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("替换记录不可删除")
+
+    def as_line(self) -> dict:
+        return {"out": self.out_expert_id, "in": self.in_expert_id, "reason": self.reason, "by": self.by_id,
+                "seed": self.seed, "at": self.created_at.isoformat()}  # fmt: skip

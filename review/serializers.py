@@ -57,6 +57,8 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 
 class DrawSerializer(serializers.ModelSerializer):
+    replacements = serializers.ListField(child=serializers.DictField(), read_only=True, help_text="替换记录（只追加）")
+
     class Meta:
         model = ExpertDraw
         fields = ["id", "pool", "seed", "size", "pool_snapshot", "excluded", "result", "replacements", "drawn_at"]
@@ -93,6 +95,7 @@ class FilingSerializer(serializers.ModelSerializer):
 
 class MeetingDetailSerializer(MeetingSerializer):
     draw = serializers.SerializerMethodField()
+    log = serializers.ListField(child=serializers.DictField(), read_only=True, help_text="办理记录（只追加）")
     filings = FilingSerializer(many=True, read_only=True)
 
     class Meta(MeetingSerializer.Meta):

@@ -18,6 +18,7 @@ from fractions import Fraction
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from applications import services as app_services
 from applications import workflow
@@ -31,7 +32,18 @@ from zhicheng.notify import notify
 from zhicheng.roles import Role
 
 from . import permissions as perms
-from .models import Expert, ExpertDraw, ExpertPool, Meeting, MeetingFiling, MeetingResult, Vote
+from .models import (
+    DrawReplacement,
+    Expert,
+    ExpertDraw,
+    ExpertPool,
+    Meeting,
+    MeetingAction,
+    MeetingEvent,
+    MeetingFiling,
+    MeetingResult,
+    Vote,
+)
 
 S = Status
 SEED_000 = app_services.SEED_000
@@ -78,13 +90,21 @@ def _locked(meeting: Meeting) -> Meeting:
     )
 
 
-def _log(meeting: Meeting, actor, action: str, **data) -> None:
-    """Meeting log: append-only lines (who, when, what) kept on the meeting row."""
-    meeting.log = [
-        *meeting.log,
-        {"action": action, "by": getattr(actor, "pk", None), "at": timezone.now().isoformat(), **data},
-    ]
-    meeting.save(update_fields=["log"])
+def _log(meeting: Meeting, actor, action: str, **data) -> MeetingEvent:
+    """The meeting's audit trail: one append-only event row per act (who, when, what)."""
+    return MeetingEvent.objects.create(meeting=meeting, actor=actor, action=MeetingAction(action), data=data)
+
+
+def _transition(obj, method: str, *args) -> None:
+    """Run a meeting's or filing's django-fsm transition on its locked row and save what it set; a lost race or a
+    wrong state is a 409 (the same contract as the case kernel, applications.services.act_run)."""
+    try:
+        getattr(obj, method)(*args)
+        obj.save()
+    except TransitionNotAllowed:
+        raise TransitionConflict("wrong_state", f"当前为「{obj.get_status_display()}」，不能办理") from None
+    except ConcurrentTransition:
+        raise TransitionConflict("concurrent", "已被他人同时办理，请刷新后查看最新状态") from None
 
 
 def _require_clerk(actor, meeting: Meeting, what: str) -> None:
@@ -274,9 +294,10 @@ def expert_replace(*, meeting: Meeting, actor, expert: Expert, reason: str) -> E
         sub_seed = f"{draw.seed}/r{len(draw.replacements) + 1}"
         chosen = random.Random(sub_seed).choice(sorted(eligible))
         draw.result = [chosen if x == expert.pk else x for x in draw.result]
-        line = {"out": expert.pk, "in": chosen, "reason": reason.strip(), "by": actor.pk, "seed": sub_seed}
-        draw.replacements = [*draw.replacements, {**line, "at": timezone.now().isoformat()}]
-        draw.save(update_fields=["result", "replacements"])
+        draw.save(update_fields=["result"])
+        DrawReplacement.objects.create(
+            draw=draw, out_expert=expert, in_expert_id=chosen, reason=reason.strip(), seed=sub_seed, by=actor
+        )
         m.experts.remove(expert)
         m.experts.add(chosen)
         _log(m, actor, "expert_replace", out=expert.pk, into=chosen, reason=reason.strip())
@@ -294,9 +315,10 @@ def meeting_reschedule(*, meeting: Meeting, actor, date: dt.date, reason: str) -
         if date <= _today():
             raise DomainError("meeting_invalid", "会议日期须晚于今天")
         old = m.date
-        m.filings.filter(status__in=[MeetingFiling.Status.SUBMITTED, MeetingFiling.Status.ACCEPTED]).update(
-            status=MeetingFiling.Status.SUPERSEDED
-        )
+        for live in m.filings.select_for_update().filter(
+            status__in=[MeetingFiling.Status.SUBMITTED, MeetingFiling.Status.ACCEPTED]
+        ):
+            _transition(live, "supersede")
         m.date = date
         m.save(update_fields=["date"])
         _log(m, actor, "reschedule", old=old.isoformat(), new=date.isoformat(), reason=reason.strip())
@@ -417,8 +439,10 @@ def _decide(filing: MeetingFiling, actor, status: str, reason: str = "") -> Meet
             raise PermissionDenied("forbidden", "仅市职称办可确认或退回评审会议报备")
         if f.status != MeetingFiling.Status.SUBMITTED:
             raise TransitionConflict("filing_decided", f"该报备当前为「{f.get_status_display()}」，不能再处理")
-        f.status, f.decided_by, f.decided_at, f.return_reason = status, actor, timezone.now(), reason
-        f.save(update_fields=["status", "decided_by", "decided_at", "return_reason"])
+        if status == MeetingFiling.Status.ACCEPTED:
+            _transition(f, "accept", actor, timezone.now())
+        else:
+            _transition(f, "return_", actor, timezone.now(), reason)
         _log(m, actor, f"filing_{status}", filing=f.pk, reason=reason)
         if status == MeetingFiling.Status.ACCEPTED:
             pub_services.filing_deadline_accepted(meeting_id=m.pk)
@@ -467,8 +491,7 @@ def meeting_open(*, meeting: Meeting, actor) -> Meeting:
                               source=RULE_FILING)  # fmt: skip
         for app in m.applications.order_by("pk"):
             app_services.application_meeting_open(application=app, actor=actor, meeting_id=m.pk)
-        m.status, m.opened_at = Meeting.Status.OPEN, timezone.now()
-        m.save(update_fields=["status", "opened_at"])
+        _transition(m, "open", timezone.now())
         _log(m, actor, "open", filing=filing.pk)
     return m
 
@@ -562,8 +585,7 @@ def results_record(*, meeting: Meeting, actor) -> list[MeetingResult]:
             results.append(MeetingResult.objects.create(meeting=m, application=app, present=present,
                                                         approvals=approvals, required=required, passed=passed,
                                                         recorded_by=actor))  # fmt: skip
-        m.status, m.closed_at = Meeting.Status.CLOSED, timezone.now()
-        m.save(update_fields=["status", "closed_at"])
+        _transition(m, "close", timezone.now())
         _log(m, actor, "results", passes=passes, cap=cap)
     return results
 

@@ -653,6 +653,15 @@ def _meeting_context(request, meeting) -> dict:
         "cap_pct": round(passes * 100 / cap) if cap else (100 if passes else 0),
         "addable": addable,
         "manage": manage,
+        # only the acts that would be accepted now: no second 报备 while one is live, no result 公示 once it is out
+        "can_file": manage
+        and meeting.status == Meeting.Status.PLANNED
+        and not meeting.filings.filter(
+            status__in=[MeetingFiling.Status.SUBMITTED, MeetingFiling.Status.ACCEPTED]
+        ).exists(),
+        "can_publicity": manage
+        and meeting.status == Meeting.Status.CLOSED
+        and meeting.applications.filter(status__in=workflow.ACTS["result_publicity_start"].sources).exists(),
         "decide": review_perms.can_decide_filing(request.user),
         "filing_due": meeting.date - dt.timedelta(days=15),
         "results": list(meeting.results.select_related("application__applicant")),

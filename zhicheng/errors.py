@@ -25,6 +25,8 @@ class Code(StrEnum):
     CASES_INVALID = "cases_invalid"
     CERTIFICATE_NOT_FOUND = "certificate_not_found"
     CONCURRENT = "concurrent"
+    CORRECTION_ONCE = "correction_once"
+    CORRECTION_UNANSWERED = "correction_unanswered"
     CONDITIONS_UNMET = "conditions_unmet"
     DEADLINE_PASSED = "deadline_passed"
     DOCUMENT_EXISTS = "document_exists"

@@ -242,6 +242,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
     status = FSMField("状态", default=S.DRAFT, choices=S.choices, protected=True, db_index=True)
     correction_from = models.CharField("补正前环节", max_length=30, blank=True, choices=S.choices)
     correction_items = models.JSONField("补正事项", default=list, blank=True)
+    correction_answers = models.JSONField(
+        "补正答复", default=list, blank=True, help_text="[{item, answer, material_id}]，与补正事项一一对应"
+    )
     held_until = models.DateTimeField("公示期满时间", null=True, blank=True)
     held_provisional = models.BooleanField("公示期满时间为暂定", default=False)
     open_objections = models.PositiveIntegerField("未办结异议数", default=0)
@@ -349,9 +352,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
         self.correction_items = items
 
     @_t(status, "resubmit")
-    def resubmit(self):
+    def resubmit(self, answers: list[dict]):
         back = self.correction_from
         self.correction_from = ""
+        self.correction_answers = answers
         return back
 
     @_t(status, "abandon_correction")
@@ -473,6 +477,7 @@ class Deadline(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="设定人"
     )
     requested_role = models.CharField("设定人角色", max_length=30, choices=Role.choices, blank=True)
+    step = models.CharField("设定环节", max_length=30, choices=Status.choices, blank=True)
     reminded_at = models.DateTimeField("已提醒时间", null=True, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     outcome = models.CharField("结果", max_length=30, blank=True)

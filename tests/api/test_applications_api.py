@@ -8,7 +8,7 @@ from rest_framework.authtoken.models import Token
 
 from applications.models import Application, ApplicationEvent, Material, Status
 from tests.applications.pdfs import simple_pdf
-from tests.factories import UnitFactory, submit
+from tests.factories import UnitFactory, answers, submit
 from zhicheng.models import CalendarDay
 
 S = Status
@@ -86,7 +86,7 @@ def test_correction_round_trip(world, api, in_window):
     owner = api(app.applicant.user)
     deadlines = owner.get(url(app, "deadlines")).json()
     assert [d["kind"] for d in deadlines] == ["correction"] and deadlines[0]["closed_at"] is None
-    r = owner.post(url(app, "resubmit"))
+    r = owner.post(url(app, "resubmit"), {"answers": answers(app)}, format="json")
     assert r.status_code == 200 and r.json()["status"] == "unit_review"
     actions = [e["action"] for e in owner.get(url(app, "events")).json()]
     assert actions == ["create", "submit", "request_correction", "resubmit"]

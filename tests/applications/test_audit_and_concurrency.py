@@ -10,7 +10,7 @@ from django.db.utils import DatabaseError
 from applications import services
 from applications.models import ApplicationEvent, Status
 from applications.selectors import replay_status
-from tests.factories import UserFactory, grant, submit
+from tests.factories import UserFactory, answers, grant, submit
 from zhicheng.errors import TransitionConflict
 from zhicheng.roles import Role
 
@@ -49,7 +49,7 @@ def test_model_refuses_update_and_delete(world, in_window):
 def test_replay_reproduces_state(world, in_window):
     app = submit(world.draft())
     services.application_request_correction(application=app, actor=world.unit_reviewer, items=["缺少学历证书"])
-    services.application_resubmit(application=app, actor=app.applicant.user)
+    services.application_resubmit(application=app, actor=app.applicant.user, answers=answers(app))
     services.application_unit_approve(application=app, actor=world.unit_reviewer)
     assert replay_status(app.events.order_by("id")) == app.status == Status.UNIT_PUBLICITY
 

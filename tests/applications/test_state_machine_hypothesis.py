@@ -13,6 +13,7 @@ from applications import services, workflow
 from applications.models import Application, Deadline, Status
 from applications.selectors import replay_status
 from tests.conftest import shanghai
+from tests.factories import answers
 from zhicheng.errors import DomainError
 
 ACTS = {
@@ -25,7 +26,7 @@ ACTS = {
     "request_correction": lambda app, u: services.application_request_correction(
         application=app, actor=u, items=["缺少材料"], working_days=3
     ),
-    "resubmit": lambda app, u: services.application_resubmit(application=app, actor=u),
+    "resubmit": lambda app, u: services.application_resubmit(application=app, actor=u, answers=answers(app)),
     "withdraw": lambda app, u: services.application_withdraw(application=app, actor=u),
     "reject": lambda app, u: services.application_reject(application=app, actor=u, reason="不符合条件"),
     "return": lambda app, u: services.application_return(application=app, actor=u, reason="超出受理范围"),

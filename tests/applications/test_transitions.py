@@ -8,7 +8,7 @@ import time_machine
 from applications import services
 from applications.models import Application, ApplicationEvent, Deadline, Education, Material, Status
 from tests.conftest import shanghai
-from tests.factories import submit
+from tests.factories import answers, submit
 from zhicheng.errors import DomainError, PermissionDenied, TransitionConflict
 from zhicheng.models import Notification
 
@@ -205,12 +205,18 @@ def test_correction_roundtrip_returns_to_the_step_that_asked(world, at_unit, sta
     services.application_request_correction(application=app, actor=reviewer, items=["缺少学历证书", "业绩材料未盖章"])
     assert app.status == Status.CORRECTION and app.correction_items == ["缺少学历证书", "业绩材料未盖章"]
     assert app.events.last().data["items"] == ["缺少学历证书", "业绩材料未盖章"]
-    assert_refused(app, lambda: services.application_resubmit(application=app, actor=reviewer), PermissionDenied)
-    services.application_resubmit(application=app, actor=app.applicant.user)
+    assert_refused(
+        app,
+        lambda: services.application_resubmit(application=app, actor=reviewer, answers=answers(app)),
+        PermissionDenied,
+    )
+    services.application_resubmit(application=app, actor=app.applicant.user, answers=answers(app))
     assert app.status == asked_in
     assert not Deadline.objects.filter(application=app, closed_at__isnull=True, kind="correction").exists()
     assert_refused(
-        app, lambda: services.application_resubmit(application=app, actor=app.applicant.user), TransitionConflict
+        app,
+        lambda: services.application_resubmit(application=app, actor=app.applicant.user, answers=answers(app)),
+        TransitionConflict,
     )
 
 

@@ -15,8 +15,8 @@ from applications.models import Application, ApplicationEvent, Deadline, Educati
 from applications.workflow import ACTS
 from tests.applications.pdfs import simple_pdf
 from tests.conftest import shanghai
-from tests.factories import submit
-from zhicheng.errors import PermissionDenied, TransitionConflict
+from tests.factories import answers, submit
+from zhicheng.errors import DomainError, PermissionDenied, TransitionConflict
 from zhicheng.models import Notification
 from zhicheng.roles import Role
 
@@ -119,7 +119,7 @@ def call(name: str, app: Application, actor):
         "request_correction": lambda: services.application_request_correction(
             application=app, actor=actor, items=["缺少学历证书"]
         ),
-        "resubmit": lambda: services.application_resubmit(application=app, actor=actor),
+        "resubmit": lambda: services.application_resubmit(application=app, actor=actor, answers=answers(app)),
         "return_out_of_scope": lambda: services.application_return(application=app, actor=actor, reason="超出范围"),
         "reopen": lambda: services.application_reopen(application=app, actor=actor),
         "reject": lambda: services.application_reject(application=app, actor=actor, reason="不符合条件"),
@@ -315,7 +315,7 @@ def test_late_resubmission_is_refused_and_abandons_once(world):
         dl = Deadline.objects.get(application=app, kind=Deadline.Kind.CORRECTION, closed_at__isnull=True)
         clock.move_to(dl.due_at + dt.timedelta(seconds=1))
         with pytest.raises(TransitionConflict) as exc:
-            services.application_resubmit(application=app, actor=app.applicant.user)
+            services.application_resubmit(application=app, actor=app.applicant.user, answers=answers(app))
         assert "视为放弃" in exc.value.message
         assert _fresh(app).status == S.ABANDONED
         timers_sweep()
@@ -349,3 +349,68 @@ def test_derived_lists_come_from_the_declaration():
     assert workflow.inbox_states({Role.SUPERVISOR}) == [S.AWAITING_PUBLICATION, S.MUNICIPAL_APPROVAL]
     assert workflow.KIND_STATE == {"unit": S.UNIT_PUBLICITY, "committee": S.COMMITTEE_PUBLICITY,
                                    "result": S.RESULT_PUBLICITY}  # fmt: skip
+
+
+def test_correction_is_asked_once_per_step(world):
+    """一次性告知 (seed 000 五(二)): the same step cannot ask a second 补正; the next step may ask its own."""
+    with time_machine.travel(START, tick=False) as clock:
+        app = reach(world, S.CORRECTION, clock)
+        services.application_resubmit(application=app, actor=app.applicant.user, answers=answers(app))
+        before = snapshot(app)
+        with pytest.raises(TransitionConflict) as exc:
+            services.application_request_correction(application=app, actor=world.unit_reviewer, items=["再补一项"])
+        assert exc.value.code == "correction_once" and "五(二)" in exc.value.source
+        assert snapshot(app) == before
+        services.application_unit_approve(application=app, actor=world.unit_reviewer)
+        clock.move_to(PUB_OVER)
+        services.application_publicity_end(application=app)
+        services.application_request_correction(application=app, actor=world.dept_reviewer, items=["缺少证明"])
+        assert _fresh(app).status == S.CORRECTION
+
+
+def test_resubmission_answers_every_item(world):
+    """Every listed item answered: a new file of that kind since the request, or a written answer."""
+    with time_machine.travel(START, tick=False) as clock:
+        app = reach(world, S.UNIT_REVIEW, clock)
+        label = "继续教育证明"
+        services.application_request_correction(
+            application=app, actor=world.unit_reviewer, items=[label, "申报表信息与证明材料不一致"]
+        )
+        before = snapshot(app)
+        with pytest.raises(DomainError) as exc:
+            services.application_resubmit(application=app, actor=app.applicant.user)
+        assert exc.value.code == "correction_unanswered" and set(exc.value.fields["unanswered"]) == {
+            label,
+            "申报表信息与证明材料不一致",
+        }
+        assert snapshot(app) == before
+        clock.move_to(START + dt.timedelta(hours=1))
+        material_upload(
+            application=app, actor=app.applicant.user, kind="continuing_education", name="ce.pdf", data=simple_pdf()
+        )
+        with pytest.raises(DomainError) as exc:
+            services.application_resubmit(application=app, actor=app.applicant.user)
+        assert exc.value.fields["unanswered"] == ["申报表信息与证明材料不一致"]
+        services.application_resubmit(
+            application=app, actor=app.applicant.user, answers={"申报表信息与证明材料不一致": "已更正申报表第3页"}
+        )
+        app = _fresh(app)
+        assert app.status == S.UNIT_REVIEW
+        assert [a["answer"] for a in app.correction_answers] == ["", "已更正申报表第3页"]
+        assert app.correction_answers[0]["material_id"] is not None
+
+
+def test_private_acts_are_reached_only_through_their_wrappers():
+    """Acts with side effects of their own (the document and certificate of a publication or approval, the
+    certificate and objections of a revocation) are run only by the service that wraps them — no view or API
+    calls the bare service (issue 12: the shadowed API actions are gone)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    bare = {f"application_{n}" for n, a in ACTS.items() if a.private and not n.startswith("objection")}
+    bare = {b.replace("application_revoke", "application_revoke(") for b in bare}
+    for path in Path(settings.BASE_DIR).glob("*/*.py"):
+        if path.name in ("views.py", "apis.py", "admin.py", "tasks.py"):
+            text = path.read_text(encoding="utf-8")
+            assert not [b for b in bare if b in text], path

@@ -14,6 +14,7 @@ from publicity import certificates
 from publicity import services as pub
 from publicity.models import Objection
 from tests.applications.test_workflow import START, reach
+from tests.web.test_pages import login
 from zhicheng.errors import TransitionConflict
 
 pytestmark = pytest.mark.django_db
@@ -39,12 +40,12 @@ def test_objector_contact_only_for_the_decider_and_the_supervisor(world, client)
             (world.clerk, False),
             (app.applicant.user, False),
         ):
-            client.force_login(user)
+            login(client, user)
             page = client.get(f"/cases/{app.pk}/")
+            assert page.status_code == 200, user
             api.force_authenticate(user)
             answer = api.get(f"/api/v1/objections/{objection.pk}/")
-            if page.status_code == 200:
-                assert ("13912345678" in page.content.decode()) is sees, user
+            assert ("13912345678" in page.content.decode()) is sees, user
             assert (answer.status_code == 200) is sees, (user, answer.status_code)
             if sees:
                 assert answer.json()["contact"] == "13912345678"
@@ -66,7 +67,7 @@ def test_objection_to_a_revoked_case_is_decided_without_a_500(world, client):
         api.force_authenticate(world.clerk)
         r = api.post(f"/api/v1/objections/{objection.pk}/decide/", {"upheld": True, "reason": "属实"}, format="json")
         assert r.status_code == 409 and r.json()["code"]
-        client.force_login(world.clerk)
+        login(client, world.clerk)
         page = client.post(f"/objections/{objection.pk}/decide/", {"upheld": "1", "reason": "属实"})
         assert page.status_code in (302, 409)
         assert ApplicationEvent.objects.filter(application=app).count() == events

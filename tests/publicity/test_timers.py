@@ -8,6 +8,7 @@ from applications import services
 from applications.models import ApplicationEvent, Deadline, Status
 from publicity import services as pub
 from publicity.models import FilingDeadline, Objection, Publicity, PublicityEntry
+from tests.factories import answers
 from tests.publicity.helpers import (
     at,
     committee_publicity,
@@ -220,7 +221,7 @@ def test_resubmitted_correction_never_fires(world, in_window):
     (app,) = submitted(world)
     services.application_request_correction(application=app, actor=world.unit_reviewer, items=["缺学历证书"])
     with travel(2024, 4, 24, 23, 0):
-        services.application_resubmit(application=app, actor=app.applicant.user)
+        services.application_resubmit(application=app, actor=app.applicant.user, answers=answers(app))
     sweep(2024, 4, 25, 0, 0)
     assert status(app) == S.UNIT_REVIEW and not system_events(app).exists()
 

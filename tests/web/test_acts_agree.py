@@ -18,6 +18,7 @@ from applications.demo import accounts
 from applications.models import Application
 from publicity import certificates
 from tests.applications.test_workflow import call
+from tests.web.test_pages import login
 from zhicheng.errors import DomainError, PermissionDenied, TransitionConflict
 from zhicheng.models import User
 
@@ -76,7 +77,7 @@ def test_page_api_and_services_offer_the_same_acts(demo, client):
     checked = offered = 0
     seen_acts: set[str] = set()
     for user in users:
-        client.force_login(user)
+        login(client, user)
         api.force_authenticate(user)
         for app in cases:
             page = client.get(f"/cases/{app.pk}/")

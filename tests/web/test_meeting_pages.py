@@ -117,3 +117,20 @@ def test_meeting_from_agenda_to_results_shows_the_cap_filling(client, world, in_
     for app, status in zip(apps, ["passed", "not_passed", "not_passed"], strict=True):
         app.refresh_from_db()
         assert app.status == status
+
+
+def test_meeting_page_offers_only_acts_that_would_be_accepted(world, client):
+    """「向市职称办报备」 disappears once a 报备 is live; 「发布评审结果公示」 is not offered before results exist."""
+    from review import services as review
+    from tests.review.helpers import awaiting_meeting, meeting, travel
+
+    m = meeting(world, awaiting_meeting(world, [world.unit]))
+    login(client, world.clerk)
+    r = client.get(f"/meetings/{m.pk}/")
+    assert r.status_code == 200, r.status_code
+    page = r.content.decode()
+    assert "向市职称办报备" in page and "发布评审结果公示" not in page
+    with travel(2024, 6, 1, 9):
+        review.filing_submit(meeting=m, actor=world.clerk)
+    page = client.get(f"/meetings/{m.pk}/").content.decode()
+    assert "向市职称办报备</button>" not in page
