@@ -141,8 +141,19 @@ def act_run(
             _notify_move(app, from_status, reason)
         if after is not None:
             after(app, role)
-    application.refresh_from_db()
+    _sync(application, app)
     return app
+
+
+def _sync(target: Application, source: Application) -> None:
+    """Give the caller's instance the saved values. Not refresh_from_db(): django-fsm toggles the protected flag on
+    the shared field object during it, which races between threads (two sweepers at once)."""
+    if target is source:
+        return
+    for f in Application._meta.concrete_fields:
+        target.__dict__[f.attname] = source.__dict__.get(f.attname)
+    target._state.fields_cache.clear()
+    target._update_initial_state()
 
 
 def available_acts(user, application: Application, *, now: dt.datetime | None = None) -> list[wf.Offer]:

@@ -154,10 +154,11 @@ def route_stepper(app: Application, today: dt.date | None = None) -> list[dict]:
     if app.route == workflow.Route.INITIAL and app.level.tier == Level.Tier.JUNIOR:
         line.remove(S.MUNICIPAL_APPROVAL)  # 初级 is approved by the association itself (seed 001 七)
     events = list(selectors.application_events(application=app))
-    entered = {}
+    entered, left = {}, {}  # the latest event into and out of each state
     for ev in events:
-        if ev.to_status != ev.from_status or ev.action == "create":
+        if ev.to_status != ev.from_status:
             entered[ev.to_status] = ev
+            left[ev.from_status] = ev
     here = app.status if app.status in line else None
     if here is None:  # on a side path: the last main-line step reached is where the case left the line
         reached = [s for s in line if s in entered]
@@ -168,7 +169,7 @@ def route_stepper(app: Application, today: dt.date | None = None) -> list[dict]:
         st = workflow.STATES[state]
         row = {"state": state, "label": st.label}
         if i < at or (i == at and app.status in workflow.TERMINAL + (S.CERTIFIED,)):
-            ev = entered.get(state)
+            ev = left.get(state) or entered.get(state)  # a step is done by the act that completed it
             row.update(done=True, at=ev.created_at if ev else None, rule=ev.rule if ev else "",
                        actor=(ev.actor.display_name if ev and ev.actor else "系统"), role=ev.get_actor_role_display()
                        if ev else "")  # fmt: skip
