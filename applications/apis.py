@@ -25,10 +25,12 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from zhicheng import workdays
+from zhicheng import throttle, workdays
 from zhicheng.api import VisibleFirst
+from zhicheng.authentication import token_expired
 from zhicheng.errors import DomainError, NotFound, PermissionDenied
 from zhicheng.models import CalendarDay, Notification
+from zhicheng.views import ip_lockout_response
 
 from . import eligibility, selectors, services
 from . import permissions as perms
@@ -552,10 +554,17 @@ class TokenView(APIView):
         summary="获取令牌",
     )
     def post(self, request):
+        verdict = throttle.login_ip_verdict(request)
+        if verdict is not None:
+            return ip_lockout_response(request, verdict)
         ser = AuthTokenSerializer(data=request.data, context={"request": request._request})
         if not ser.is_valid():
+            throttle.login_failed(request)
             raise DomainError("authentication_failed", "用户名或密码错误，或账户已被锁定")
         token, _ = Token.objects.get_or_create(user=ser.validated_data["user"])
+        if token_expired(token):  # an expired token is replaced, never extended
+            token.delete()
+            token = Token.objects.create(user=ser.validated_data["user"])
         return Response({"token": token.key})
 
     @extend_schema(request=None, responses={204: None}, summary="作废当前令牌")

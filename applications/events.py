@@ -32,6 +32,7 @@ def _event(
     return ApplicationEvent.objects.create(
         application=app,
         actor=actor,
+        actor_name=actor.display_name if actor else "系统",  # as named when they acted (issue 16)
         actor_role=role,
         action=Action(action),
         from_status=from_status,

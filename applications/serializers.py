@@ -275,7 +275,7 @@ class EventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_actor(self, ev) -> str:
-        return ev.actor.display_name if ev.actor_id else "系统"
+        return ev.actor_name or (ev.actor.display_name if ev.actor_id else "系统")
 
 
 class DeadlineSerializer(serializers.ModelSerializer):
@@ -433,7 +433,15 @@ class CalendarDaySerializer(serializers.Serializer):
     label = serializers.CharField()
 
 
+class RequiredBooleanField(serializers.BooleanField):
+    """A boolean that must be sent: DRF otherwise reads a form field left out of a multipart body as false
+    (issue 16: a body without `is_workday` created a holiday)."""
+
+    default_empty_html = serializers.empty
+
+
 class CalendarOverrideSerializer(serializers.ModelSerializer):
+    is_workday = RequiredBooleanField(help_text="true：调休上班日；false：放假日")
     name = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
     source = serializers.CharField(max_length=200, help_text="依据文件，如 国办发明电〔2024〕7号")
 

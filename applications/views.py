@@ -136,7 +136,7 @@ def timeline(app: Application) -> list[dict]:
                 "from": ev.get_from_status_display() if ev.from_status else "",
                 "to": ev.get_to_status_display(),
                 "moved": ev.from_status != ev.to_status,
-                "actor": ev.actor.display_name if ev.actor else "系统",
+                "actor": ev.actor_name or (ev.actor.display_name if ev.actor else "系统"),
                 "role": ev.get_actor_role_display(),
                 "reason": ev.reason,
                 "rule": ev.rule,
@@ -490,6 +490,9 @@ def _serve_material(request, pk: int, *, as_attachment: bool):
     response = FileResponse(material.file.open("rb"), as_attachment=as_attachment, filename=material.original_name)
     response["Content-Type"] = "application/pdf"
     response["X-Content-Type-Options"] = "nosniff"
+    # Active content is refused at upload (materials.inspect_pdf). The inline copy is for the case page's viewer:
+    # nothing may load from it or frame it elsewhere. Not `sandbox`: Chromium's PDF viewer refuses sandboxed documents.
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
     if not as_attachment:
         response["X-Frame-Options"] = "SAMEORIGIN"
     return response

@@ -137,7 +137,7 @@ def carry_case(api: Api, advance: Callable[[str], None], log: Callable[[str], No
     app = api.get("applicant", case)
     cert = _one(api, "applicant", "certificates/", application=app["id"])
     pdf = api.get("applicant", case + "certificate-pdf/")
-    check = api.get(None, "public/certificates/verify/", number=cert["number"])
+    check = api.get(None, "public/certificates/verify/", number=cert["number"], name=cert["holder_name"])
     log(f"已发文并核发电子证书 {cert['number']}（PDF {len(pdf.content)} 字节），公众核验：{check['status']}")
     return {"application": app, "certificate": cert, "verification": check}
 

@@ -26,7 +26,7 @@ from applications import selectors
 from applications import workflow as wf
 from applications.apis import act_schema, parsed
 from applications.models import Application
-from zhicheng.api import ObjectionThrottle, PublicReadThrottle, VisibleFirst
+from zhicheng.api import ObjectionThrottle, PublicReadThrottle, VerifyThrottle, VisibleFirst
 from zhicheng.errors import DomainError, NotFound
 
 from . import certificates, services
@@ -360,12 +360,12 @@ class PublicObjectionView(APIView):
 class CertificateVerifyView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [PublicReadThrottle]
+    throttle_classes = [PublicReadThrottle, VerifyThrottle]
 
     @extend_schema(
         parameters=[
             OpenApiParameter("number", str, required=True, description="证书编号"),
-            OpenApiParameter("name", str, description="持证人姓名（可选）"),
+            OpenApiParameter("name", str, required=True, description="持证人姓名"),
         ],
         responses=s.CertificatePublicSerializer,
         auth=[],
@@ -374,8 +374,9 @@ class CertificateVerifyView(APIView):
     def get(self, request):
         number = str(request.query_params.get("number", ""))[:40]
         name = str(request.query_params.get("name", ""))[:50]
-        if not number.strip():
-            raise DomainError("invalid", "请填写证书编号", fields={"number": ["请填写证书编号"]})
+        if not number.strip() or not name.strip():  # both, always: a number alone never names its holder
+            message = "请填写证书编号和持证人姓名"
+            raise DomainError("invalid", message, fields={"number": [message], "name": [message]})
         return Response(s.CertificatePublicSerializer(certificates.certificate_verify(number=number, name=name)).data)
 
 

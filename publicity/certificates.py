@@ -2,9 +2,10 @@
 and revocation (seed 000 六(二)、七(三); seed 001 六、七).
 
 Certificate numbers (docs/meetings.md): 15 digits `32 11 YYYY L NNNNNN` — 32 江苏省, 11 镇江市 (administrative
-division code 3211), the review (or 初定) cycle's year — a 2024-cycle title published in 2026 is still a
-2024 number — the level code (1 员级, 2 助理级, 3 中级, 4 副高级, 5 正高级 =
-Level.rank) and a serial per year and level from 000001, taken under a row lock (no gaps, no duplicates).
+division code 3211), the review (or 初定) cycle's year — a 2024-cycle title published in 2026 is still a 2024
+number — the level code (1 员级, 2 助理级, 3 中级, 4 副高级, 5 正高级 = Level.rank) and six digits: a
+per-year-and-level counter taken under a row lock (no duplicates), scrambled by a keyed permutation so that a number
+says nothing about its neighbours (issue 16).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import hmac
 import io
 import logging
 import unicodedata
@@ -138,12 +140,40 @@ def initial_approve(*, application: Application, actor, document_number: str = "
 # ---------------------------------------------------------------- certificates
 
 
+SERIAL_SPACE = 1_000_000  # six digits
+
+
+def _scramble(counter: int, tweak: str) -> int:
+    """A keyed permutation of 0..999,999 (a 4-round Feistel network on 20 bits, cycle-walked into six digits): each
+    counter value gets its own six digits, and one number tells nothing about the next (issue 16: not guessable
+    from neighbours). The key is ZHICHENG["CERTIFICATE_NUMBER_KEY"] (by default derived from SECRET_KEY)."""
+    key = (settings.ZHICHENG.get("CERTIFICATE_NUMBER_KEY") or f"certificate-number:{settings.SECRET_KEY}").encode()
+    x = counter
+    while True:
+        left, right = x >> 10, x & 0x3FF
+        for round_ in range(4):
+            digest = hmac.new(key, f"{tweak}:{round_}:{right}".encode(), hashlib.sha256).digest()
+            left, right = right, left ^ (int.from_bytes(digest[:2], "big") & 0x3FF)
+        x = (left << 10) | right
+        if x < SERIAL_SPACE:
+            return x
+
+
 def _next_number(year: int, level: Level) -> str:
+    """`32 11 YYYY L` + six scrambled digits of the per-year-and-level counter, taken under a row lock. A number
+    already used (only possible after the key changed) is skipped."""
     code = str(level.rank)
     serial, _ = CertificateSerial.objects.select_for_update().get_or_create(year=year, level_code=code)
-    serial.last += 1
+    prefix = f"{PROVINCE_CODE}{CITY_CODE}{year:04d}{code}"
+    while True:
+        serial.last += 1
+        if serial.last >= SERIAL_SPACE:
+            raise DomainError("certificate_numbers_exhausted", f"{year} 年该级别的证书编号已用完")
+        number = f"{prefix}{_scramble(serial.last, prefix):06d}"
+        if not Certificate.objects.filter(number=number).exists():
+            break
     serial.save(update_fields=["last"])
-    return f"{PROVINCE_CODE}{CITY_CODE}{year:04d}{code}{serial.last:06d}"
+    return number
 
 
 def certificate_issue(*, application: Application) -> Certificate:
@@ -183,13 +213,15 @@ def certificate_issue(*, application: Application) -> Certificate:
 def certificate_verify_url(cert: Certificate) -> str:
     """The public verification address of a certificate — what its QR code opens. The one place it is built, so
     a change to how verification identifies a certificate changes the PDF and the pages together. Absolute when
-    settings.ZHICHENG["PUBLIC_BASE_URL"] is set (the site's public address), else a path."""
+    settings.ZHICHENG["PUBLIC_BASE_URL"] is set (the site's public address), else a path. It carries the number and
+    the holder's name — both printed on the certificate next to the code — since verification needs both (issue 16):
+    the code tells nobody more than the paper it is printed on."""
     from urllib.parse import urlencode
 
     from django.urls import reverse
 
     base = str(settings.ZHICHENG.get("PUBLIC_BASE_URL", "") or "").rstrip("/")
-    return f"{base}{reverse('certificate-verify')}?{urlencode({'number': cert.number})}"
+    return f"{base}{reverse('certificate-verify')}?{urlencode({'number': cert.number, 'name': cert.holder_name})}"
 
 
 def certificate_public_dict(cert: Certificate) -> dict:
@@ -209,11 +241,12 @@ def certificate_public_dict(cert: Certificate) -> dict:
 
 
 def certificate_verify(*, number: str, name: str | None = None) -> dict:
-    """Public check by number (and, if given, holder name). The answer says 有效 or 已撤销 and shows only what the
-    certificate itself shows; an unknown number and a wrong name give the same answer (no probing for names)."""
-    number = (number or "").strip()
-    cert = Certificate.objects.filter(number=number).first() if number else None
-    if cert is None or (name and name.strip() and name.strip() != cert.holder_name):
+    """Public check by number **and** holder name (issue 16). The answer says 有效 or 已撤销 and shows only what the
+    certificate itself shows; an unknown number, a wrong name and a missing name all give the same answer, so the
+    check cannot be used to look up who holds a number."""
+    number, name = (number or "").strip(), unicodedata.normalize("NFKC", name or "").strip()
+    cert = Certificate.objects.filter(number=number).first() if number and name else None
+    if cert is None or not hmac.compare_digest(name.encode(), unicodedata.normalize("NFKC", cert.holder_name).encode()):
         raise NotFound("certificate_not_found", "未查到与该证书编号（及姓名）相符的电子职称证书")
     return certificate_public_dict(cert)
 

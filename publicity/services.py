@@ -39,7 +39,7 @@ from applications.models.case import publicity_over_q
 from applications.selectors import users_acting
 from applications.workflow import PUBLICITY_STATES
 from zhicheng import workdays
-from zhicheng.errors import DomainError, TransitionConflict
+from zhicheng.errors import DomainError, TooManyRequests, TransitionConflict
 from zhicheng.models import Notification
 from zhicheng.notify import notify
 from zhicheng.roles import Role
@@ -317,8 +317,10 @@ def _close_statement(pub: Publicity, state: str, now: dt.datetime, chunk: int) -
         RETURNING e.id
     ), events AS (
         INSERT INTO {t["event"]}
-            (application_id, actor_id, actor_role, action, from_status, to_status, reason, rule, data, created_at)
-        SELECT m.id, NULL, %(actor_role)s, %(action)s, %(src)s, %(dst)s, %(reason)s, %(rule)s, %(data)s::jsonb, %(at)s
+            (application_id, actor_id, actor_name, actor_role, action, from_status, to_status, reason, rule, data,
+             created_at, prev_hash, row_hash)
+        SELECT m.id, NULL, '系统', %(actor_role)s, %(action)s, %(src)s, %(dst)s, %(reason)s, %(rule)s, %(data)s::jsonb,
+               %(at)s, '', ''
           FROM moved m
         RETURNING id
     ), notes AS (
@@ -459,6 +461,7 @@ def objection_file(*, application: Application, name: str, contact: str, content
         now = timezone.now()
         if not app.held_provisional and app.held_until is not None and now >= app.held_until:
             raise DomainError("publicity_over", "公示期已满，不再受理异议", source=KIND_RULE[entry.publicity.kind])
+        _objection_limits(app, contact, now)
         app_services.application_objection_opened(application=app)
         objection = Objection.objects.create(
             publicity=entry.publicity, application=app, name=name, contact=contact, content=content, filed_at=now,
@@ -471,6 +474,39 @@ def objection_file(*, application: Application, name: str, contact: str, content
             link=f"/cases/{app.pk}/",
         )
     return objection
+
+
+def _contact_key(contact: str) -> str:
+    return "".join(ch for ch in contact.lower() if ch.isalnum() or ch in "@.")
+
+
+def _objection_limits(app: Application, contact: str, now: dt.datetime) -> None:
+    """Flood limits (issue 16), counted in the database under the case's lock: per case per day, per contact per
+    day across all cases, and one open objection per contact and case. Refusals are 429 with a Chinese reason."""
+    cfg = settings.ZHICHENG
+    since = now - dt.timedelta(days=1)
+    per_case = cfg["OBJECTIONS_PER_CASE_PER_DAY"]
+    if Objection.objects.filter(application=app, filed_at__gte=since).count() >= per_case:
+        raise TooManyRequests(
+            "objection_case_limit",
+            f"该申报 24 小时内收到的异议已达 {per_case} 件上限，请稍后再提出，或直接向负责公示的单位或办事机构反映",
+            wait=86400,
+        )
+    key = _contact_key(contact)
+    still_open = Objection.objects.filter(application=app, status=Objection.Status.OPEN).values_list(
+        "contact", flat=True
+    )
+    if any(_contact_key(c) == key for c in still_open):
+        raise TooManyRequests(
+            "objection_duplicate", "您对该申报提出的异议正在调查中，请等待处理结果；如有补充，请直接联系负责单位"
+        )
+    recent = Objection.objects.filter(filed_at__gte=since).values_list("contact", flat=True)
+    mine = [c for c in recent if _contact_key(c) == key]
+    per_contact = cfg["OBJECTIONS_PER_CONTACT_PER_DAY"]
+    if len(mine) >= per_contact:
+        raise TooManyRequests(
+            "objection_contact_limit", f"同一联系方式 24 小时内最多提出 {per_contact} 件异议", wait=86400
+        )
 
 
 def objection_decide(*, objection: Objection, actor, upheld: bool, reason: str) -> Objection:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from applications import permissions as app_perms
 from applications.models import Committee, ReviewCycle, Route
 from applications.views import error_context, render_case, render_page, visible_case
-from zhicheng import workdays
+from zhicheng import throttle, workdays
 from zhicheng.errors import DomainError
 
 from . import certificates, services
@@ -127,6 +127,9 @@ def objection_new(request, entry_pk: int):
         form.is_valid()
         data = {key: form.data.get(key, "") for key in ("name", "contact", "content")}
         try:
+            throttle.check("objection", request)  # the API's rate, in the same shared counter (issue 16)
+            if form.errors:
+                raise DomainError("invalid", "；".join(m for ms in form.errors.values() for m in ms))
             services.objection_validate(**data)
             objection = services.objection_file(application=entry.application, **data)
         except DomainError as exc:
@@ -165,9 +168,10 @@ def certificate_verify(request):
     """Anyone checks a certificate by its number and the holder's name: 有效 or 已撤销, and only what it prints."""
     form = CertificateVerifyForm(request.GET or None)
     context = {"title": "证书核验", "form": form}
-    if form.is_valid() and form.cleaned_data.get("number"):
+    if form.is_valid() and (form.cleaned_data.get("number") or form.cleaned_data.get("name")):
         data = form.cleaned_data
         try:
+            throttle.check("verify", request)
             result = certificates.certificate_verify(number=data["number"], name=data.get("name", ""))
         except DomainError as exc:
             context["error"] = error_context(exc)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from applications.models import Application, Committee, CommitteeOffice, Level, ReviewCycle, Series, Unit
+from zhicheng import audit
 
 
 class ExpertPool(models.Model):
@@ -258,6 +259,11 @@ class MeetingEvent(models.Model):
     action = models.CharField("操作", max_length=30, choices=MeetingAction.choices)
     data = models.JSONField("附加信息", default=dict, blank=True)
     created_at = models.DateTimeField("时间", default=timezone.now)
+    # The actor as named when they acted; the hash chain, filled by the database (zhicheng/audit.py).
+    actor_name = models.CharField("操作人姓名", max_length=150, blank=True)
+    recorded_at = models.DateTimeField("入库时间", null=True, blank=True, editable=False)
+    prev_hash = models.CharField("上一条哈希", max_length=64, blank=True, editable=False)
+    row_hash = models.CharField("本条哈希", max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = "评审会议办理记录"
@@ -270,6 +276,8 @@ class MeetingEvent(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("办理记录不可修改")
+        if not self.actor_name:
+            self.actor_name = self.actor.display_name if self.actor_id else "系统"
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -290,6 +298,9 @@ class DrawReplacement(models.Model):
     seed = models.CharField("随机种子", max_length=80)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="操作人")
     created_at = models.DateTimeField("时间", default=timezone.now)
+    recorded_at = models.DateTimeField("入库时间", null=True, blank=True, editable=False)
+    prev_hash = models.CharField("上一条哈希", max_length=64, blank=True, editable=False)
+    row_hash = models.CharField("本条哈希", max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = "专家替换记录"
@@ -310,3 +321,27 @@ class DrawReplacement(models.Model):
     def as_line(self) -> dict:
         return {"out": self.out_expert_id, "in": self.in_expert_id, "reason": self.reason, "by": self.by_id,
                 "seed": self.seed, "at": self.created_at.isoformat()}  # fmt: skip
+
+
+MEETING_EVENT_FIELDS = ("id", "meeting_id", "actor_id", "actor_name", "action", "data", "created_at", "recorded_at")
+DRAW_REPLACEMENT_FIELDS = (
+    "id", "draw_id", "out_expert_id", "in_expert_id", "reason", "seed", "by_id", "created_at", "recorded_at",
+)  # fmt: skip
+MEETING_EVENT_CHAIN = audit.register(
+    audit.AuditChain(
+        table="review_meetingevent",
+        fields=MEETING_EVENT_FIELDS,
+        chain="meeting_id",
+        parent="review_meeting",
+        label="评审会议办理记录",
+    )
+)
+DRAW_REPLACEMENT_CHAIN = audit.register(
+    audit.AuditChain(
+        table="review_drawreplacement",
+        fields=DRAW_REPLACEMENT_FIELDS,
+        chain="draw_id",
+        parent="review_expertdraw",
+        label="专家替换记录",
+    )
+)

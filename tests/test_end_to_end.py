@@ -128,7 +128,7 @@ def test_review_case_from_draft_to_certificate_then_revoked(world):
     # fraud found on 2024-09-02: revoked, 已撤销, and three years in the integrity archive (seed 000 七(三))
     with travel(2024, 9, 2, 10):
         certs.certificate_revoke(application=case, actor=world.supervisor, finding="业绩材料造假")
-    assert certs.certificate_verify(number=cert.number)["status"] == "已撤销"
+    assert certs.certificate_verify(number=cert.number, name="赵建华")["status"] == "已撤销"
     from review.selectors import integrity_archive
 
     archive = integrity_archive(user=world.supervisor)

@@ -7,7 +7,6 @@ Chinese message.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -15,9 +14,10 @@ from rest_framework import exceptions, serializers
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView, set_rollback
 
+from . import throttle
 from .errors import DomainError
 
 GENERIC = {
@@ -53,7 +53,8 @@ def error_body(code: str, message: str, *, source: str = "", fields: dict | None
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         set_rollback()
-        return Response(exc.as_dict(), status=exc.status)
+        headers = {"Retry-After": str(exc.wait)} if getattr(exc, "wait", 0) else None
+        return Response(exc.as_dict(), status=exc.status, headers=headers)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -144,25 +145,23 @@ class Cursor(CursorPagination):
     invalid_cursor_message = "分页游标无效"
 
 
-class ScopedSettingsThrottle(SimpleRateThrottle):
-    """Per-client (IP, or user when signed in) rate read from REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope] at
-    each request, so deployments and tests can tune it."""
+class ScopedSettingsThrottle(BaseThrottle):
+    """Per-client (the address from zhicheng.throttle.client_ip, or the user when signed in) rate read from
+    REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope] at each request, counted in the shared cache (issue 16)."""
 
     scope = ""
 
-    def get_rate(self):
-        return settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}).get(self.scope)
-
     def allow_request(self, request, view):
-        self.rate = self.get_rate()
-        if self.rate is None:
+        rate = throttle.rate_for(self.scope)
+        if rate is None:
             return True
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        user = getattr(request, "user", None)
+        ident = f"user-{user.pk}" if user is not None and user.is_authenticated else throttle.client_ip(request)
+        self.verdict = throttle.hit(self.scope, ident, rate)
+        return self.verdict.allowed
 
-    def get_cache_key(self, request, view):
-        ident = request.user.pk if request.user and request.user.is_authenticated else self.get_ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+    def wait(self):
+        return self.verdict.wait
 
 
 class ObjectionThrottle(ScopedSettingsThrottle):
@@ -171,6 +170,10 @@ class ObjectionThrottle(ScopedSettingsThrottle):
 
 class PublicReadThrottle(ScopedSettingsThrottle):
     scope = "public"
+
+
+class VerifyThrottle(ScopedSettingsThrottle):
+    scope = "verify"
 
 
 class NotFoundView(APIView):

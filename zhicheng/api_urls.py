@@ -4,8 +4,12 @@ The application resource is the most derived class: the publicity app adds the a
 committee-approve) to the applications one, so one URL carries every act on a case.
 """
 
+import functools
+
+from django.conf import settings
+from django.http import JsonResponse
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from applications import apis as app_apis
@@ -45,9 +49,24 @@ v1 = [
     path("", include(router.urls)),
 ]
 
+
+def docs_sign_in(view):
+    """Production (ZHICHENG["API_DOCS_REQUIRE_LOGIN"]): the schema and Swagger UI only for a signed-in user."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if settings.ZHICHENG.get("API_DOCS_REQUIRE_LOGIN") and not request.user.is_authenticated:
+            body = {"code": "not_authenticated", "message": "API 文档需登录后查看", "source": "", "fields": {}}
+            return JsonResponse(body, status=401, json_dumps_params={"ensure_ascii": False})
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 urlpatterns = [
     path("v1/", include(v1)),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("schema/", docs_sign_in(SpectacularAPIView.as_view()), name="api-schema"),
+    # The split form serves its start-up script as a file: the pages' CSP allows no inline script.
+    path("docs/", docs_sign_in(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
     re_path(r"^.*/$", NotFoundView.as_view()),  # the error shape for any other path (after APPEND_SLASH)
 ]

@@ -64,6 +64,16 @@ def _message_of(exc) -> str:
     return exc.args[0] if _CHINESE.search(exc.args[0]) else ""
 
 
+def _same_site_referer(request) -> str:
+    """The page the person came from, if it is on this site (never a link to elsewhere)."""
+    referer = request.META.get("HTTP_REFERER", "")
+    try:
+        own = f"{request.scheme}://{request.get_host()}/"
+    except Exception:  # noqa: BLE001 - a disallowed host: no link back
+        return ""
+    return referer if referer.startswith(own) and referer != request.build_absolute_uri() else ""
+
+
 def error_response(request, status: int, *, message: str = "", source: str = "", code: str = "") -> HttpResponse:
     """The Chinese error page (or, for htmx, the fragment for the page's error slot) with `status`."""
     context = {
@@ -72,6 +82,7 @@ def error_response(request, status: int, *, message: str = "", source: str = "",
         "message": message or DEFAULT_MESSAGES.get(status, DEFAULT_MESSAGES[500 if status >= 500 else 400]),
         "source": source,
         "code": code,
+        "back": _same_site_referer(request),
     }
     htmx = request.headers.get("HX-Request") == "true"
     template = "errors/_fragment.html" if htmx else "errors/page.html"

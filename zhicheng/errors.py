@@ -105,6 +105,17 @@ class Code(StrEnum):
     WINDOW_YEAR = "window_year"
     WRONG_ROUTE = "wrong_route"
     WRONG_STATE = "wrong_state"
+    # issue 16: uploads, floods, certificate numbers
+    CERTIFICATE_NUMBERS_EXHAUSTED = "certificate_numbers_exhausted"
+    OBJECTION_CASE_LIMIT = "objection_case_limit"
+    OBJECTION_CONTACT_LIMIT = "objection_contact_limit"
+    OBJECTION_DUPLICATE = "objection_duplicate"
+    PDF_ACTIVE_CONTENT = "pdf_active_content"
+    PDF_INFLATED_TOO_LARGE = "pdf_inflated_too_large"
+    PDF_TOO_COMPLEX = "pdf_too_complex"
+    PDF_TOO_SLOW = "pdf_too_slow"
+    THROTTLED = "throttled"
+    TOO_MANY_PAGES = "too_many_pages"
 
 
 class DomainError(Exception):
@@ -138,3 +149,13 @@ class TransitionConflict(DomainError):
     """Wrong state for the act, or lost to a concurrent act."""
 
     status = 409
+
+
+class TooManyRequests(DomainError):
+    """A rate limit (issue 16): answered 429 with Retry-After where the caller knows the wait."""
+
+    status = 429
+
+    def __init__(self, code: str, message: str, *, wait: int = 0, **kwargs):
+        super().__init__(code, message, **kwargs)
+        self.wait = wait

@@ -11,6 +11,14 @@ class User(AbstractUser):
         verbose_name = "用户"
         verbose_name_plural = "用户"
 
+    def save(self, *args, **kwargs):
+        password_changed = self._password is not None  # set_password() ran since the last save
+        super().save(*args, **kwargs)
+        if password_changed:  # every API token dies with the old password (sessions do too: Django's auth hash)
+            from rest_framework.authtoken.models import Token
+
+            Token.objects.filter(user_id=self.pk).delete()
+
     @property
     def display_name(self) -> str:
         return f"{self.last_name}{self.first_name}" or self.username

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
+from zhicheng import audit
 from zhicheng.roles import Role
 
 from .. import workflow as wf
@@ -525,6 +526,11 @@ class ApplicationEvent(models.Model):
     rule = models.CharField("依据", max_length=200, blank=True)
     data = models.JSONField("附加信息", default=dict, blank=True)
     created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    # The actor as named when they acted; the hash chain, filled by the database (zhicheng/audit.py).
+    actor_name = models.CharField("操作人姓名", max_length=150, blank=True)
+    recorded_at = models.DateTimeField("入库时间", null=True, blank=True, editable=False)
+    prev_hash = models.CharField("上一条哈希", max_length=64, blank=True, editable=False)
+    row_hash = models.CharField("本条哈希", max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = "办理记录"
@@ -537,7 +543,34 @@ class ApplicationEvent(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("办理记录不可修改")
+        if not self.actor_name:
+            self.actor_name = self.actor.display_name if self.actor_id else "系统"
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ValueError("办理记录不可删除")
+
+
+EVENT_AUDIT_CHAIN = audit.register(
+    audit.AuditChain(
+        table="applications_applicationevent",
+        fields=(
+            "id",
+            "application_id",
+            "actor_id",
+            "actor_name",
+            "actor_role",
+            "action",
+            "from_status",
+            "to_status",
+            "reason",
+            "rule",
+            "data",
+            "created_at",
+            "recorded_at",
+        ),  # fmt: skip
+        chain="application_id",
+        parent="applications_application",
+        label="申报办理记录",
+    )
+)

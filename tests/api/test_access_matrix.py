@@ -217,7 +217,10 @@ def test_public_endpoints_show_only_what_the_notices_publish(setting, api):
         objs.held.number,
     ):
         assert private not in text
-    r = client.get("/api/v1/public/certificates/verify/", {"number": objs.certificate.number})
+    holder = objs.certificate.holder_name
+    alone = client.get("/api/v1/public/certificates/verify/", {"number": objs.certificate.number})
+    assert alone.status_code == 400 and holder not in alone.content.decode()  # issue 16: never by number alone
+    r = client.get("/api/v1/public/certificates/verify/", {"number": objs.certificate.number, "name": holder})
     assert r.status_code == 200
     assert set(r.json()) == {
         "number",
@@ -233,6 +236,6 @@ def test_public_endpoints_show_only_what_the_notices_publish(setting, api):
     }
     assert objs.application.applicant.id_number not in r.content.decode()
     wrong = client.get("/api/v1/public/certificates/verify/", {"number": objs.certificate.number, "name": "别人"})
-    unknown = client.get("/api/v1/public/certificates/verify/", {"number": "321120249999999"})
+    unknown = client.get("/api/v1/public/certificates/verify/", {"number": "321120249999999", "name": holder})
     assert wrong.status_code == unknown.status_code == 404
     assert wrong.json() == unknown.json()  # a wrong name cannot be told from an unknown number

@@ -101,3 +101,86 @@ def test_only_applicant_uploads_and_only_while_editable(world, draft):
     with pytest.raises(TransitionConflict):
         material_delete(material=m, actor=draft.applicant.user)
     assert draft.materials.count() == 1
+
+
+# ---------------------------------------------------------------- hostile uploads (issue 16)
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    from tests.applications.pdfs import hostile_corpus
+
+    return hostile_corpus()
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "decompression_bomb", "150000_pages", "150000_pages_flat_array", "javascript", "javascript_hex_name",
+        "launch", "uri", "embedded_file",
+        "html_inside", "pdf_zip_polyglot", "truncated", "garbage_structure",
+    ],
+)  # fmt: skip
+def test_hostile_upload_refused_quickly_in_chinese_nothing_stored(draft, corpus, case, client, settings):
+    import time
+
+    # The time budget is the guarantee: on a loaded machine a slow check is cut off, never left running.
+    settings.ZHICHENG = {**settings.ZHICHENG, "MATERIAL_PARSE_SECONDS": 1.2}
+
+    data, code = corpus[case]
+    files_before = stored_files()
+    client.force_login(draft.applicant.user)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.get("/api/v1/me/")  # a process's first request imports the URLconf and views: not the upload's cost
+    started = time.monotonic()
+    r = client.post(
+        "/api/v1/materials/",
+        {"application": draft.pk, "kind": "other", "file": SimpleUploadedFile("x.pdf", data, "application/pdf")},
+    )
+    elapsed = time.monotonic() - started
+    assert r.status_code == 400, r.content[:300]
+    body = r.json()
+    assert body["code"] in (code, "pdf_too_slow")  # the named rule; on a busy machine possibly the time budget
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in body["message"])
+    if body["code"] == "pdf_active_content":
+        assert "规则：" in body["message"]
+    assert elapsed < 2, f"{case} took {elapsed:.2f}s"
+    assert Material.objects.filter(application=draft).count() == 1
+    assert stored_files() == files_before
+
+
+def test_parse_time_budget_kills_a_stuck_parser(draft, settings, monkeypatch):
+    import time
+
+    from applications import materials
+
+    settings.ZHICHENG = {**settings.ZHICHENG, "MATERIAL_PARSE_SECONDS": 0.5}
+    monkeypatch.setattr(materials, "_analyse", lambda data, limits: time.sleep(30))
+    started = time.monotonic()
+    with pytest.raises(DomainError) as exc:
+        material_upload(application=draft, actor=draft.applicant.user, kind="other", name="a.pdf", data=simple_pdf())
+    assert exc.value.code == "pdf_too_slow" and time.monotonic() - started < 5
+
+
+def test_no_text_extraction_and_no_row_lock_while_parsing(draft, monkeypatch):
+    from pypdf import PageObject
+
+    from applications import materials
+
+    def no_text(*args, **kwargs):
+        raise AssertionError("text extracted at upload")
+
+    monkeypatch.setattr(PageObject, "extract_text", no_text)
+    seen = {}
+    real = materials.inspect_pdf
+
+    def spy(data):
+        from django.db import connection
+
+        seen["in_atomic"] = connection.in_atomic_block and len(connection.savepoint_ids) > 0
+        return real(data)
+
+    monkeypatch.setattr(materials, "inspect_pdf", spy)
+    material_upload(application=draft, actor=draft.applicant.user, kind="other", name="b.pdf", data=simple_pdf(1))
+    assert seen == {"in_atomic": False}  # the test's own transaction wraps everything; no atomic() of the service

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import shutil
 import subprocess
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -45,7 +46,8 @@ def test_qr_code_decodes_to_the_verification_url_of_the_number(world, in_window,
     image = _render(certs.certificate_pdf(cert), tmp_path)
     decoded = subprocess.run(["zbarimg", "--quiet", "--raw", image], capture_output=True, text=True, check=True)
     assert decoded.stdout.strip() == certs.certificate_verify_url(cert)
-    assert decoded.stdout.strip() == f"http://127.0.0.1:8000/verify/?number={cert.number}"
+    query = urlencode({"number": cert.number, "name": cert.holder_name})
+    assert decoded.stdout.strip() == f"http://127.0.0.1:8000/verify/?{query}"
 
 
 def test_revoked_certificate_prints_revoked(world, in_window, tmp_path):

@@ -46,7 +46,16 @@ def test_the_database_refuses_to_rewrite_the_records(world, planned, model):
         with travel(2024, 5, 11, 9):
             review.expert_replace(meeting=planned, actor=world.clerk, expert=planned.experts.first(), reason="回避")
     table = model._meta.db_table
-    for sql in (f"UPDATE {table} SET created_at = created_at", f"DELETE FROM {table}"):
+    for sql in (f"UPDATE {table} SET created_at = created_at", f"DELETE FROM {table}", f"TRUNCATE {table} CASCADE"):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
             cur.execute(sql)
     assert model.objects.exists()
+
+
+@pytest.mark.postgres
+def test_meeting_records_are_hash_chained(world, planned):
+    from zhicheng import audit
+
+    count, broken = audit.verify_chain(audit.REGISTRY["review_meetingevent"])
+    assert count == 3 and broken is None
+    assert MeetingEvent.objects.filter(meeting=planned).exclude(row_hash="").count() == 3

@@ -50,6 +50,9 @@ def test_production_settings_force_the_clock_off(monkeypatch):
     monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 50)
     monkeypatch.setenv("DATABASE_URL", "postgres://u@127.0.0.1:5432/prod")
     monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+    # issue 16: production also refuses to start without real mail and SMS backends
+    monkeypatch.setenv("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+    monkeypatch.setenv("ZHICHENG_SMS_BACKEND", "vendor.sms.Backend")
     sys.modules.pop("zhicheng.settings.production", None)
     production = importlib.import_module("zhicheng.settings.production")
     try:

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "django_htmx",
     "axes",
+    "csp",
     "zhicheng",
     "applications",
     "publicity",
@@ -38,6 +39,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Issue 16: every error under /api/ in the one JSON shape, whoever produced it (Django, a proxy rule, a 500).
+    "zhicheng.middleware.ApiErrorShapeMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -62,6 +66,36 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "zhicheng.views.lockout_response"  # Chinese page, or the API error shape under /api/
+AXES_CLIENT_IP_CALLABLE = "zhicheng.throttle.axes_client_ip"  # the trusted-proxy rule of our throttles
+
+# The shared cache holds the rate-limit counters of every process (issue 16): Redis when CACHE_URL is set (production
+# requires it), otherwise a file cache under var/ that the demo's web server and worker share.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
+    )
+}
+
+# Content-Security-Policy (django-csp): scripts only from our own static files (no inline script anywhere: the
+# templates have none, Swagger UI is served in its split, file-based form); inline style attributes are allowed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "zhicheng.urls"
 CSRF_FAILURE_VIEW = "zhicheng.error_pages.csrf_failure"
@@ -115,7 +149,7 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 REST_FRAMEWORK = {
     # Token first: an anonymous call is told 401 with `WWW-Authenticate: Token`; pages use the session (with CSRF).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "zhicheng.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -128,6 +162,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "objection": os.environ.get("ZHICHENG_OBJECTION_RATE", "10/hour"),
         "public": os.environ.get("ZHICHENG_PUBLIC_API_RATE", "120/min"),
+        # Issue 16: certificate checks (page and API) and failed sign-ins per client address (beside axes' per user).
+        "verify": os.environ.get("ZHICHENG_VERIFY_RATE", "30/hour"),
+        "login_ip": os.environ.get("ZHICHENG_LOGIN_IP_FAILURE_RATE", "20/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -151,6 +188,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "review.models.Meeting.Status",
         "FilingStatusEnum": "review.models.MeetingFiling.Status",
         "PublicityEntryOutcomeEnum": "publicity.models.PublicityEntry.Outcome",
+        "RoleEnum": "zhicheng.roles.Role",  # memberships' role and events' actor_role: one enum
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -178,6 +216,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "zhicheng@localhost")
 # Domain knobs (configurable data, README「配置」).
 ZHICHENG = {
     "MATERIAL_MAX_BYTES": int(os.environ.get("ZHICHENG_MATERIAL_MAX_BYTES", str(20 * 1024 * 1024))),
+    # What one upload may cost to check (issue 16): pages, PDF objects, inflated stream bytes, seconds of parsing.
+    "MATERIAL_MAX_PAGES": int(os.environ.get("ZHICHENG_MATERIAL_MAX_PAGES", "500")),
+    "MATERIAL_MAX_OBJECTS": int(os.environ.get("ZHICHENG_MATERIAL_MAX_OBJECTS", "100000")),
+    "MATERIAL_MAX_INFLATED_BYTES": int(os.environ.get("ZHICHENG_MATERIAL_MAX_INFLATED_BYTES", str(256 * 1024 * 1024))),
+    "MATERIAL_MAX_INFLATE_RATIO": int(os.environ.get("ZHICHENG_MATERIAL_MAX_INFLATE_RATIO", "100")),
+    "MATERIAL_PARSE_SECONDS": float(os.environ.get("ZHICHENG_MATERIAL_PARSE_SECONDS", "5")),
     "CORRECTION_WORKING_DAYS": int(os.environ.get("ZHICHENG_CORRECTION_WORKING_DAYS", "10")),
     "REMINDER_WORKING_DAYS": int(os.environ.get("ZHICHENG_REMINDER_WORKING_DAYS", "2")),
     "RESULT_PUBLICITY_WORKING_DAYS": int(os.environ.get("ZHICHENG_RESULT_PUBLICITY_WORKING_DAYS", "5")),
@@ -191,8 +235,18 @@ ZHICHENG = {
     "DEMO_EXTENSIONS": ["review.demo.load_demo_review"],
     # A public objection's content needs at least this many letters or characters (publicity.services).
     "OBJECTION_MIN_CHARS": int(os.environ.get("ZHICHENG_OBJECTION_MIN_CHARS", "4")),
-    # The site's public address: the certificate's QR code opens {PUBLIC_BASE_URL}/verify/?number=….
+    # The site's public address: the certificate's QR code opens {PUBLIC_BASE_URL}/verify/?number=…&name=….
     "PUBLIC_BASE_URL": os.environ.get("ZHICHENG_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+    # Issue 16: how many reverse proxies append to X-Forwarded-For in front of the app (0: none, trust the socket).
+    "TRUSTED_PROXIES": int(os.environ.get("ZHICHENG_TRUSTED_PROXIES", "0")),
+    # API tokens expire this many hours after they were issued (and on every password change).
+    "API_TOKEN_TTL_HOURS": int(os.environ.get("ZHICHENG_API_TOKEN_TTL_HOURS", "12")),
+    # Objections from the public (seed 000 五(一)): per case per day, per contact per day (and one open per contact
+    # and case).
+    "OBJECTIONS_PER_CASE_PER_DAY": int(os.environ.get("ZHICHENG_OBJECTIONS_PER_CASE_PER_DAY", "10")),
+    "OBJECTIONS_PER_CONTACT_PER_DAY": int(os.environ.get("ZHICHENG_OBJECTIONS_PER_CONTACT_PER_DAY", "3")),
+    # The OpenAPI schema and Swagger UI: public here, behind sign-in in production (issue 16).
+    "API_DOCS_REQUIRE_LOGIN": os.environ.get("ZHICHENG_API_DOCS_REQUIRE_LOGIN", "0") == "1",
     # A test-only clock: production settings force it off.
     "TEST_CLOCK_ENABLED": False,
 }
@@ -200,6 +254,14 @@ ZHICHENG = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Issue 16: every handler masks 身份证号 and mobile numbers and drops `q=` from logged URLs.
+    "formatters": {"masked": {"()": "zhicheng.logfilters.MaskingFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "masked"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # runserver's and gunicorn's request lines go through the same masking handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

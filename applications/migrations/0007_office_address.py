@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0005_correction_once"),
+        ("applications", "0006_audit_chain"),
     ]
 
     operations = [
