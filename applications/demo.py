@@ -13,22 +13,25 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from zhicheng import workdays
 from zhicheng.roles import Role
 
-from . import services
-from .idcard import make_id_number
+from . import orgs, people, services
+from .cycles import demo_cycles_ensure
+from .idcard import make_credit_code, make_id_number
+from .materials import material_upload
 from .models import (
     ApplicantProfile,
     Application,
     CommitteeOffice,
-    ContinuingEducation,
     Department,
     Education,
-    HeldTitle,
     InitialCycle,
     Level,
+    Material,
     Region,
     ReviewCycle,
     Route,
@@ -57,77 +60,138 @@ class DemoAccount:
 
 def _user(username: str, last: str, first: str, *, staff: bool = False):
     User = get_user_model()
-    user, created = User.objects.get_or_create(
-        username=username, defaults={"last_name": last, "first_name": first, "email": f"{username}@demo.zj.cn"}
-    )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.is_staff = user.is_superuser = staff
-        user.save()
-    elif (user.last_name, user.first_name) != (last, first):  # e.g. an older demo's 「刘洁（可登录后台）」
-        user.last_name, user.first_name = last, first
-        user.save(update_fields=["last_name", "first_name"])
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = orgs.account_create(
+            username=username,
+            name=f"{last}{first}",
+            password=DEMO_PASSWORD,
+            email=f"{username}@demo.zj.cn",
+            admin_site=staff,
+        )
+    return user
+
+
+def _supervisor():
+    user = _user("zhichengban", "刘", "洁", staff=True)
+    services.role_grant(user=user, role=Role.SUPERVISOR)  # the first supervisor: nobody above to name them
     return user
 
 
 def _org():
+    """The demo department, the urban 人社部门 and the demo unit, through the organisation services."""
+    boss = _supervisor()
     urban = Region.objects.get(code="zj-urban")
-    dept, _ = Department.objects.get_or_create(
-        name="镇江市工业和信息化局", defaults={"kind": Department.Kind.INDUSTRY, "region": urban}
+    dept = Department.objects.filter(name="镇江市工业和信息化局").first() or orgs.department_create(
+        actor=boss, name="镇江市工业和信息化局", kind=Department.Kind.INDUSTRY, region=urban
     )
-    unit, _ = Unit.objects.get_or_create(
+    if not Department.objects.filter(kind=Department.Kind.HRSS, region=urban).exists():
+        orgs.department_create(actor=boss, name="镇江市人力资源和社会保障局", kind=Department.Kind.HRSS, region=urban)
+    unit = Unit.objects.filter(name="镇江示范建设工程有限公司").first() or orgs.unit_register(
+        actor=boss,
         name="镇江示范建设工程有限公司",
-        defaults={
-            "region": urban,
-            "ownership": Unit.Ownership.ENTERPRISE,
-            "is_private_enterprise": True,
-            "department": dept,
-            "credit_code": "91321100MA1DEMO01X",
-        },
+        credit_code=make_credit_code("91321100MA1D8E0P0"),
+        ownership=Unit.Ownership.ENTERPRISE,
+        is_private_enterprise=True,
+        region=urban,
+        department=dept,
+        address="镇江市润州区示范路1号",
+        contact_phone="0511-80000001",
+        confirmed=True,
     )
     return dept, unit
 
 
-def _profile(user, name: str, unit: Unit, seq: int) -> ApplicantProfile:
-    profile, created = ApplicantProfile.objects.get_or_create(
+def _profile(user, name: str, unit: Unit, seq: int, *, ce_years=(2023,)) -> ApplicantProfile:
+    """The demo person's record through the applicant services: education, 助理级 title, CE hours."""
+    profile = ApplicantProfile.objects.filter(user=user).first()
+    if profile is not None:
+        return profile
+    profile = people.profile_create(
         user=user,
-        defaults={
-            "name": name,
-            "id_number": make_id_number("321102", dt.date(1990, 3, 1) + dt.timedelta(days=seq * 37), seq),
-            "unit": unit,
-            "phone": f"1380511{seq:04d}",
-            "employed_since": dt.date(2016, 7, 1),
-            "work_started_on": dt.date(2016, 7, 1),
+        actor=user,
+        name=name,
+        id_kind=ApplicantProfile.IdKind.RESIDENT,
+        id_number=make_id_number("321102", dt.date(1990, 3, 1) + dt.timedelta(days=seq * 37), seq),
+        phone=f"1380511{seq:04d}",
+        unit=unit,
+        employed_since=dt.date(2016, 7, 1),
+        work_started_on=dt.date(2016, 7, 1),
+    )
+    people.profile_entry_save(
+        profile=profile,
+        actor=user,
+        kind="educations",
+        values={
+            "degree": Education.Degree.BACHELOR,
+            "graduated_on": dt.date(2016, 6, 30),
+            "school": "江苏科技大学",
+            "major": "土木工程",
+            "chsi_code": f"A{seq:03d}DEMO2016",
         },
     )
-    if created:
-        Education.objects.create(
+    people.profile_entry_save(
+        profile=profile,
+        actor=user,
+        kind="titles",
+        values={
+            "series": Series.objects.get(name="建设工程"),
+            "level": Level.objects.get(name="助理级"),
+            "obtained_on": dt.date(2018, 12, 20),
+            "certificate_number": f"JS2018ZL{seq:06d}",
+            "issuer": "镇江市人力资源和社会保障局",
+        },
+    )
+    for year in sorted(set(ce_years)):
+        people.profile_entry_save(
             profile=profile,
-            degree=Education.Degree.BACHELOR,
-            graduated_on=dt.date(2016, 6, 30),
-            school="江苏科技大学",
-            major="土木工程",
+            actor=user,
+            kind="ce_hours",
+            values={"year": year, "public_hours": 30, "professional_hours": 66},
         )
-        HeldTitle.objects.create(
-            profile=profile,
-            series=Series.objects.get(name="建设工程"),
-            level=Level.objects.get(name="助理级"),
-            obtained_on=dt.date(2018, 12, 20),
-            certificate_number=f"JS2018ZL{seq:06d}",
-        )
-        ContinuingEducation.objects.create(profile=profile, year=2023, hours=96)
     return profile
+
+
+def demo_pdf(title: str) -> bytes:
+    """A one-page PDF standing in for a scanned document in the demo."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def accounts() -> list[DemoAccount]:
     return [
         DemoAccount("shenbao", "申报人 王建华", Role.APPLICANT, "镇江示范建设工程有限公司"),
         DemoAccount("danwei", "单位审核人 李敏", Role.UNIT_REVIEWER, "镇江示范建设工程有限公司"),
+        DemoAccount("danweiguanli", "单位管理员 韩雪", Role.UNIT_ADMIN, "镇江示范建设工程有限公司"),
+        DemoAccount("renshi", "人事经办人 钟敏", Role.UNIT_HR, "镇江示范建设工程有限公司"),
         DemoAccount("zhuguan", "主管部门审核人 张强", Role.DEPT_REVIEWER, "镇江市工业和信息化局"),
         DemoAccount("pingwei", "评委会经办人 陈静", Role.COMMITTEE_CLERK, "镇江市职称与执业资格评价服务中心"),
         DemoAccount("xiehui", "协会经办人 周洋", Role.ASSOCIATION_CLERK, "镇江市职工技术协会"),
         DemoAccount("zhichengban", "市职称办 刘洁", Role.SUPERVISOR, "镇江市职称办"),
     ]
+
+
+def applicant_accounts() -> list[tuple[str, str, str, str]]:
+    """The demo applicants (username, name, phone, their cases with cycle and state) for the printed list."""
+    rows = []
+    profiles = ApplicantProfile.objects.filter(user__username__in=["shenbao", *[f"demo{i:02d}" for i in range(100)]])
+    for p in profiles.select_related("user").order_by("user__username"):
+        apps = p.applications.select_related("review_cycle", "initial_cycle", "level").order_by("pk")
+        cases = "；".join(
+            f"{(a.review_cycle or a.initial_cycle).year}{'演示' if (a.review_cycle or a.initial_cycle).is_demo else ''}"
+            f" {a.level.name}{a.get_route_display()}·{a.get_status_display()}"
+            for a in apps
+        )
+        rows.append((p.user.username, p.name, p.phone, cases or "（无申报）"))
+    return rows
 
 
 @transaction.atomic
@@ -138,24 +202,28 @@ def load_demo(stdout=None) -> dict[str, int]:
     dept, unit = _org()
     office = CommitteeOffice.objects.get(name="镇江市职称与执业资格评价服务中心")
     association = CommitteeOffice.objects.get(name="镇江市职工技术协会")
-    scopes = {
-        Role.APPLICANT: {},
-        Role.UNIT_REVIEWER: {"unit": unit},
-        Role.DEPT_REVIEWER: {"department": dept},
-        Role.COMMITTEE_CLERK: {"office": office},
-        Role.ASSOCIATION_CLERK: {"office": association},
-        Role.SUPERVISOR: {},
-    }
-    users = {}
+    boss = _supervisor()
+    today = workdays.local_date(timezone.now())
+    cycle, initial, _ = demo_cycles_ensure(today=today, actor=boss)
+    users = {Role.SUPERVISOR: boss}
     for acc in accounts():
+        if acc.role == Role.SUPERVISOR:
+            continue
         person = acc.name.split(" ")[1]
-        user = _user(acc.username, person[:1], person[1:], staff=acc.role == Role.SUPERVISOR)
-        services.role_grant(user=user, role=acc.role, **scopes[acc.role])
+        user = _user(acc.username, person[:1], person[1:])
+        if acc.role in orgs.UNIT_ROLES:
+            orgs.unit_role_grant(unit=unit, actor=boss, user=user, role=acc.role)
+        elif acc.role == Role.DEPT_REVIEWER:
+            orgs.staff_role_grant(actor=boss, user=user, role=acc.role, department=dept)
+        elif acc.role in orgs.OFFICE_ROLES:
+            scope = office if acc.role == Role.COMMITTEE_CLERK else association
+            orgs.staff_role_grant(actor=boss, user=user, role=acc.role, office=scope)
         users[acc.role] = user
-    _profile(users[Role.APPLICANT], "王建华", unit, 1)
+    _profile(users[Role.APPLICANT], "王建华", unit, 1, ce_years=(2023, cycle.ce_year))
     created = 0
-    if not Application.objects.filter(unit=unit).exists():
+    if not Application.objects.filter(unit=unit, review_cycle__year=2024).exists():
         created = _demo_cases(unit, users)
+    created += _demo_cycle_cases(unit, users, cycle, initial)
     result = {"accounts": len(users), "cases": created}
     for path in settings.ZHICHENG.get("DEMO_EXTENSIONS", []):
         for key, count in import_string(path)(stdout=stdout).items():
@@ -189,11 +257,9 @@ def _demo_cases(unit: Unit, users: dict) -> int:
         ("郑洁", Status.COMMITTEE_PUBLICITY),
         ("冯涛", Status.CORRECTION),
     ]
-    applicant_user = users[Role.APPLICANT]
-    cases = [(applicant_user.applicant_profile, Status.DRAFT)]
+    cases = []
     for i, (name, target) in enumerate(plan, start=2):
         user = _user(f"demo{i:02d}", name[0], name[1:])
-        services.role_grant(user=user, role=Role.APPLICANT)
         cases.append((_profile(user, name, unit, i), target))
 
     for profile, target in cases:
@@ -208,12 +274,59 @@ def _demo_cases(unit: Unit, users: dict) -> int:
     # One 初定 case waiting for the association.
     mech = Series.objects.get(name="机械工程")
     user = _user("demo20", "何", "平")
-    services.role_grant(user=user, role=Role.APPLICANT)
     profile = _profile(user, "何平", unit, 20)
     services.application_create(
         actor=user, route=Route.INITIAL, series=mech, level=Level.objects.get(name="助理级"), initial_cycle=initial
     )
     return len(cases) + 1
+
+
+def _demo_cycle_cases(unit: Unit, users: dict, cycle: ReviewCycle, initial: InitialCycle | None) -> int:
+    """In the demo year, at the real time: 王建华's draft, ready to submit; a 初定 助理级 case waiting for the
+    association clerk; a 初定 中级 case (博士) the association passed, waiting for 市职称办. Once only."""
+    applicant = users[Role.APPLICANT].applicant_profile
+    if Application.objects.filter(applicant=applicant, review_cycle=cycle).exists():
+        return 0
+    services.application_create(
+        actor=applicant.user,
+        route=Route.REVIEW,
+        series=Series.objects.get(name="建设工程"),
+        level=Level.objects.get(name="中级"),
+        review_cycle=cycle,
+    )
+    made = 1
+    if initial is None:
+        return made
+    mech = Series.objects.get(name="机械工程")
+    plan = [("林佳", 21, "助理级", Education.Degree.BACHELOR), ("高远", 22, "中级", Education.Degree.DOCTOR)]
+    for name, seq, level_name, degree in plan:
+        user = _user(f"demo{seq:02d}", name[0], name[1:])
+        profile = _profile(user, name, unit, seq, ce_years=(cycle.ce_year,))
+        if degree == Education.Degree.DOCTOR:
+            people.profile_entry_save(
+                profile=profile,
+                actor=user,
+                kind="educations",
+                values={
+                    "degree": degree,
+                    "graduated_on": dt.date(2021, 6, 30),
+                    "school": "东南大学",
+                    "major": "机械工程",
+                    "chsi_code": f"D{seq:03d}DEMO2021",
+                },
+            )
+        app = services.application_create(
+            actor=user, route=Route.INITIAL, series=mech, level=Level.objects.get(name=level_name),
+            initial_cycle=initial,
+        )  # fmt: skip
+        for kind in (Material.Kind.UNIT_CONSENT, Material.Kind.DIPLOMA, Material.Kind.WORK_SUMMARY):
+            label = Material.Kind(kind).label
+            material_upload(application=app, actor=user, kind=kind, name=f"{label}.pdf", data=demo_pdf(label))
+        services.application_submit(application=app, actor=user, pledge_accepted=True, ip="127.0.0.1")
+        if level_name == "中级":
+            services.application_association_approve(application=app, actor=users[Role.ASSOCIATION_CLERK])
+        made += 1
+    return made
 
 
 def _advance(app: Application, target: str, users: dict) -> None:

@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass
 from functools import cached_property
 
 from . import routing, windows
-from .idcard import birth_date
 from .models import (
     Application,
     Committee,
@@ -53,6 +52,7 @@ class RuleCheck:
     code: str
     title: str
     source: str
+    detail: str = ""  # the value the rule used, e.g. "资历 7 年 ≥ 4 年"
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -121,6 +121,13 @@ class _Outcome:
     code: str = ""
 
 
+@dataclass(frozen=True)
+class _Passed:
+    """A rule passed, with the value it used (shown by the pre-check)."""
+
+    detail: str
+
+
 class _Case:
     """One application being judged, with what the rules read, each read once."""
 
@@ -180,8 +187,11 @@ class _Case:
         if self.exam_only_entry() is not None:
             problems.append(f"{self.series.name}{self.level.name}属“以考代评”的职称，不适用直接申报")
         max_age = conf.get("max_age")
-        if max_age:
-            age = full_years(birth_date(self.profile.id_number), self.today)
+        born = self.profile.birth if max_age else None
+        if max_age and born is None:
+            problems.append("请在个人信息中填写出生日期，以便核对直接申报中级的年龄条件")
+        elif max_age:
+            age = full_years(born, self.today)
             if age > max_age:
                 problems.append(f"直接申报中级的青年人才年龄不超过{max_age}周岁，您现年{age}周岁")
         return problems
@@ -373,7 +383,7 @@ def _seniority(case: _Case):
         best = min(usable, key=lambda e: years_needed[e.degree])
         need = years_needed[best.degree]
         if have >= need:
-            return None
+            return _Passed(f"资历 {have} 年 ≥ {need} 年（取得{title.level.name}后，截至{_d(cutoff)}）")
         return (
             f"资历不足：{_degree_label(best.degree)}学历申报{case.level.name}，须取得{title.level.name}职称后满{need}年；"
             f"您于{_d(title.obtained_on)}取得{title.level.name}，至资历截止日{_d(cutoff)}满{have}年"
@@ -383,7 +393,7 @@ def _seniority(case: _Case):
     for edu in usable:
         need = years_needed[edu.degree]
         if need == 0:
-            return None
+            return _Passed(f"资历：{_degree_label(edu.degree)}学历无年限要求")
         if start_of_work is None:
             shortfalls.append(
                 (need, f"请填写参加专业技术工作日期，{_degree_label(edu.degree)}学历须从事专业技术工作满{need}年")
@@ -392,7 +402,7 @@ def _seniority(case: _Case):
         start = max(edu.graduated_on, start_of_work)
         have = full_years(start, cutoff)
         if have >= need:
-            return None
+            return _Passed(f"资历 {have} 年 ≥ {need} 年（自{_d(start)}至{_d(cutoff)}）")
         shortfalls.append(
             (
                 need - have,
@@ -413,7 +423,8 @@ def _continuing_education(case: _Case):
     record = ContinuingEducation.objects.filter(profile_id=case.profile.pk, year=year).first()
     have = record.hours if record else 0
     if have >= hours:
-        return None
+        split = f"，公需科目{record.public_hours}、专业科目{record.professional_hours}" if record.public_hours else ""
+        return _Passed(f"{year} 年继续教育 {have}/{hours} 学时{split}")
     return f"{year}年度继续教育须满{hours}学时（含公需科目和专业科目），您登记的为{have}学时"
 
 
@@ -612,8 +623,9 @@ def _run(application: Application, today: dt.date) -> tuple[list[RuleFailure], l
         if outcome is SKIP:
             continue
         default_source = rule.source or case.source(rule.code)
-        if outcome is None:
-            passed.append(RuleCheck(rule.code, rule.title, default_source))
+        if outcome is None or isinstance(outcome, _Passed):
+            detail = outcome.detail if outcome is not None else ""
+            passed.append(RuleCheck(rule.code, rule.title, default_source, detail))
         elif isinstance(outcome, _Outcome):
             failures.append(RuleFailure(outcome.code or rule.code, outcome.message, outcome.source or default_source))
         else:

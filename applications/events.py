@@ -44,8 +44,18 @@ def _event(
     )
 
 
-def application_created_event(app: Application, *, actor, role: Role) -> ApplicationEvent:
-    return _event(app, action=Action.CREATE, actor=actor, role=role, from_status="")
+def application_created_event(
+    app: Application, *, actor, role: Role, rule: str = "", data: dict | None = None
+) -> ApplicationEvent:
+    """`role` UNIT_HR with `data.on_behalf_of`: a draft a unit HR account filed for its staff (seed 000 四)."""
+    return _event(app, action=Action.CREATE, actor=actor, role=role, from_status="", rule=rule, data=data)
+
+
+def profile_changed_event(app: Application, *, actor, role: Role, reason: str, data: dict) -> ApplicationEvent:
+    """The applicant's record changed after submission: what changed, for the reviewer (issue 13)."""
+    return _event(
+        app, action=Action.PROFILE_CHANGED, actor=actor, role=role, from_status=app.status, reason=reason, data=data
+    )
 
 
 def act_event(

@@ -42,3 +42,87 @@ def make_id_number(region: str, birth: dt.date, seq: int) -> str:
     """A valid number for demos and tests: region code (6 digits), birth date, 3-digit sequence."""
     body = f"{region}{birth:%Y%m%d}{seq:03d}"
     return body + CHECK_CHARS[sum(int(c) * w for c, w in zip(body, WEIGHTS, strict=True)) % 11]
+
+
+# ---------------------------------------------------------------- the other documents seed 000 一(二) admits
+
+DOCUMENT_SOURCES = {
+    "resident": SOURCE,
+    "hk_macao": "港澳居民来往内地通行证（H/M 开头，后接8位或10位数字）",
+    "taiwan": "台湾居民来往大陆通行证（8位数字）",
+    "foreign_permanent": "外国人永久居留身份证（2017版18位，2023版以9开头18位）",
+    "passport": "护照号码（5至20位字母或数字）",
+}
+
+
+def normalise_id(value: str) -> str:
+    return "".join((value or "").split()).upper()
+
+
+def document_problem(kind: str, value: str) -> str | None:
+    """The Chinese reason a document number is invalid for its kind, or None."""
+    value = normalise_id(value)
+    if kind == "resident":
+        return id_number_problem(value)
+    if kind == "hk_macao":
+        if len(value) in (9, 11) and value[0] in "HM" and value[1:].isdigit():
+            return None
+        return "港澳居民来往内地通行证号码应为H或M开头，后接8位或10位数字"
+    if kind == "taiwan":
+        return None if len(value) == 8 and value.isdigit() else "台湾居民来往大陆通行证号码应为8位数字"
+    if kind == "foreign_permanent":
+        if len(value) == 15 and value[:3].isalpha() and value[3:].isdigit():
+            return None  # 2004 edition: 3 letters + 12 digits
+        if len(value) == 18 and value[:17].isdigit() and value[17] in "0123456789X":
+            expected = CHECK_CHARS[sum(int(c) * w for c, w in zip(value[:17], WEIGHTS, strict=True)) % 11]
+            return None if value[17] == expected else "外国人永久居留身份证号码校验位错误"
+        return "外国人永久居留身份证号码应为18位（或旧版15位：3位字母加12位数字）"
+    if kind == "passport":
+        return None if 5 <= len(value) <= 20 and value.isalnum() else "护照号码应为5至20位字母或数字"
+    return "证件类型无效"
+
+
+def validate_id_document(value: str) -> None:
+    """Field-level check (the kind is checked with the number in ApplicantProfile.clean and the services)."""
+    value = normalise_id(value)
+    if not (5 <= len(value) <= 30 and value.isalnum()):
+        raise ValidationError("证件号码应为5至30位字母或数字", code="invalid_id_number")
+
+
+def id_hash(kind: str, value: str) -> str:
+    """A keyed digest for exact lookup: HMAC-SHA256 over kind and normalised number (settings ID_HASH_KEY)."""
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    key = settings.ZHICHENG.get("ID_HASH_KEY") or settings.SECRET_KEY
+    message = f"{kind}:{normalise_id(value)}".encode()
+    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
+
+
+# ---------------------------------------------------------------- 统一社会信用代码 (GB 32100-2015)
+
+CREDIT_SOURCE = "GB 32100-2015《法人和其他组织统一社会信用代码编码规则》"
+CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def credit_code_problem(value: str) -> str | None:
+    value = normalise_id(value)
+    if len(value) != 18:
+        return "统一社会信用代码应为18位"
+    if any(c not in CREDIT_CHARS for c in value):
+        return "统一社会信用代码只能由数字和大写字母组成（不使用 I、O、Z、S、V）"
+    if not value[2:8].isdigit():
+        return "统一社会信用代码第3至8位应为登记管理机关行政区划码"
+    total = sum(CREDIT_CHARS.index(c) * w for c, w in zip(value[:17], CREDIT_WEIGHTS, strict=True))
+    if CREDIT_CHARS[(31 - total % 31) % 31] != value[17]:
+        return "统一社会信用代码校验位错误"
+    return None
+
+
+def make_credit_code(body: str) -> str:
+    """A valid code from its first 17 characters (demos and tests)."""
+    total = sum(CREDIT_CHARS.index(c) * w for c, w in zip(body, CREDIT_WEIGHTS, strict=True))
+    return body + CREDIT_CHARS[(31 - total % 31) % 31]

@@ -261,8 +261,8 @@ def inspect_pdf(data: bytes) -> int:
 
 
 def _check_can_upload(actor, app: Application) -> None:
-    if not perms.is_applicant_of(actor, app):
-        raise PermissionDenied("forbidden", "只有申报人本人可以上传材料")
+    if not perms.can_fill_draft(actor, app):
+        raise PermissionDenied("forbidden", "只有申报人本人或其单位人事经办人可以上传材料")
     if app.status not in EDITABLE:
         raise TransitionConflict("wrong_state", f"申报处于「{app.get_status_display()}」环节，不能上传材料")
 
@@ -301,7 +301,7 @@ def material_delete(*, material: Material, actor) -> None:
             .select_related("applicant")
             .get(pk=material.application_id)
         )
-        if not perms.is_applicant_of(actor, app):
+        if not perms.can_fill_draft(actor, app):
             raise PermissionDenied("forbidden", "只有申报人本人可以删除材料")
         if app.status not in EDITABLE:
             raise TransitionConflict("wrong_state", f"申报处于「{app.get_status_display()}」环节，不能删除材料")

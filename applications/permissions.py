@@ -30,6 +30,20 @@ def is_applicant_of(user, application: Application) -> bool:
     return user is not None and user.is_authenticated and application.applicant.user_id == user.pk
 
 
+def can_file_for(user, profile) -> bool:
+    """A unit or 人事代理机构 HR account may file drafts for its own staff (seed 000 四)."""
+    return profile.unit_id is not None and any(
+        m.role == Role.UNIT_HR and m.unit_id == profile.unit_id for m in memberships(user)
+    )
+
+
+def can_fill_draft(user, application: Application) -> bool:
+    """The applicant, or the HR account of the case's unit (the applicant still signs the 告知承诺 themselves)."""
+    return is_applicant_of(user, application) or any(
+        m.role == Role.UNIT_HR and m.unit_id == application.unit_id for m in memberships(user)
+    )
+
+
 def can_unit_review(user, application: Application) -> bool:
     return any(m.role == Role.UNIT_REVIEWER and m.unit_id == application.unit_id for m in memberships(user))
 
@@ -125,7 +139,12 @@ def can_see_objector(user, application: Application, publicity_kind: str) -> boo
 
 
 def can_view(user, application: Application) -> bool:
-    return is_applicant_of(user, application) or is_reviewer_of(user, application) or is_supervisor(user)
+    return (
+        is_applicant_of(user, application)
+        or is_reviewer_of(user, application)
+        or is_supervisor(user)
+        or (application.status == "draft" and can_fill_draft(user, application))
+    )
 
 
 def can_see_full_id(user, application: Application) -> bool:

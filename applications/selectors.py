@@ -25,6 +25,8 @@ def application_visibility_q(user) -> Q | None:
             q |= Q(unit__department_id=m.department_id) & ~Q(status="draft")
         elif m.role in (Role.COMMITTEE_CLERK, Role.ASSOCIATION_CLERK):
             q |= Q(office_id=m.office_id) & ~Q(status="draft")
+        elif m.role == Role.UNIT_HR:  # the drafts it files for its staff (seed 000 四)
+            q |= Q(unit_id=m.unit_id, status="draft")
     if user is not None and user.is_authenticated:
         q |= Q(applicant__user=user)
     return q

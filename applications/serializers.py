@@ -309,6 +309,7 @@ class RuleCheckSerializer(serializers.Serializer):
     code = serializers.CharField()
     title = serializers.CharField()
     source = serializers.CharField()
+    detail = serializers.CharField(allow_blank=True, help_text="规则所用的数值，如“资历 7 年 ≥ 4 年”")
 
 
 class EligibilitySerializer(serializers.Serializer):

@@ -215,11 +215,20 @@ def application_create(
     review_cycle=None,
     initial_cycle=None,
     young_talent_direct: bool = False,
+    applicant: ApplicantProfile | None = None,
 ) -> Application:
-    """A new draft for the actor's own applicant record. Errors: DomainError when the actor has no record."""
-    profile = ApplicantProfile.objects.filter(user=actor).select_related("unit").first()
+    """A new draft for the actor's own applicant record, or (`applicant`) for a member of staff of the unit whose HR
+    account the actor holds (seed 000 四). Errors: DomainError when the actor has no record; PermissionDenied."""
+    if applicant is not None and applicant.user_id != actor.pk:
+        if not perms.can_file_for(actor, applicant):
+            raise PermissionDenied("forbidden", "只能为本单位（本人事代理机构）的职工代为填报申报")
+        profile = ApplicantProfile.objects.select_related("unit").get(pk=applicant.pk)
+    else:
+        profile = ApplicantProfile.objects.filter(user=actor).select_related("unit").first()
     if profile is None:
-        raise PermissionDenied(Code.NO_PROFILE, "请先完善申报人信息后再创建申报")
+        raise PermissionDenied(
+            Code.NO_PROFILE, "请先完善申报人信息后再创建申报（页面「个人信息」或 /api/v1/me/profile/）"
+        )
     if profile.unit_id is None:
         raise DomainError(Code.NO_UNIT, "请先填写工作单位或人事代理机构", source=f"{SEED_000} 四")
     app = Application(
@@ -245,7 +254,14 @@ def application_create(
     prefix = "PS" if route == Route.REVIEW else "CD"
     app.number = f"ZJ{app.cycle_year}{prefix}{app.pk:06d}"
     app.save(update_fields=["number"])
-    events.application_created_event(app, actor=actor, role=Role.APPLICANT)
+    on_behalf = profile.user_id != actor.pk
+    events.application_created_event(
+        app,
+        actor=actor,
+        role=Role.UNIT_HR if on_behalf else Role.APPLICANT,
+        rule=f"{SEED_000} 四" if on_behalf else "",
+        data={"on_behalf_of": profile.name} if on_behalf else None,
+    )
     return app
 
 

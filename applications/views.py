@@ -36,16 +36,25 @@ CORRECTION_ITEMS = [
     "申报表信息与证明材料不一致",
 ]
 NAV = {
-    Role.APPLICANT: [("我的申报", "my-cases"), ("新建申报", "application-new")],
+    Role.APPLICANT: [("我的申报", "my-cases"), ("新建申报", "application-new"), ("个人信息", "profile")],
     Role.UNIT_REVIEWER: [("待办", "inbox")],
-    Role.DEPT_REVIEWER: [("待办", "inbox")],
-    Role.COMMITTEE_CLERK: [("待办", "inbox"), ("评审会议", "meetings"), ("专家库", "expert-pools")],
+    Role.UNIT_ADMIN: [("本单位", "units")],
+    Role.UNIT_HR: [("本单位", "units")],
+    Role.DEPT_REVIEWER: [("待办", "inbox"), ("单位确认", "units")],
+    Role.COMMITTEE_CLERK: [
+        ("待办", "inbox"),
+        ("评审会议", "meetings"),
+        ("专家库", "expert-pools"),
+        ("发布申报时间", "windows-publish"),
+    ],
     Role.ASSOCIATION_CLERK: [("待办", "inbox")],
     Role.SUPERVISOR: [
         ("监管看板", "dashboard"),
         ("全部申报", "inbox"),
         ("工作日历", "calendar"),
         ("诚信档案", "integrity"),
+        ("单位", "units"),
+        ("机构与人员", "organisations"),
     ],
 }
 
@@ -205,7 +214,9 @@ def precheck(app: Application) -> dict:
     committee = result.committee
     return {
         "failures": [{"message": f.message, "source": f.source} for f in result.failures],
-        "passed": [{"message": p.title, "source": p.source} for p in result.passed],
+        "passed": [
+            {"message": f"{p.title}：{p.detail}" if p.detail else p.title, "source": p.source} for p in result.passed
+        ],
         "missing_materials": missing_materials(app),
         "committee": f"{committee.label}（{committee.area}）" if committee else "",
         "office": result.office_name,
@@ -319,6 +330,9 @@ def my_cases(request):
 
 @login_required
 def application_new(request):
+    if not hasattr(request.user, "applicant_profile"):
+        messages.info(request, "请先填写个人信息（申报人注册）后再新建申报")
+        return redirect("profile")
     form = ApplicationStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -54,7 +54,9 @@ def can_publish_window(user, committee: Committee) -> bool:
     return any(m.role == Role.COMMITTEE_CLERK and m.office_id == committee.office_id for m in memberships(user))
 
 
-def window_publish(*, committee: Committee, actor, start: dt.date, end: dt.date) -> ApplicationWindow:
+def window_publish(
+    *, committee: Committee, actor, start: dt.date, end: dt.date, document_number: str = ""
+) -> ApplicationWindow:
     """A committee office publishes the window of a "依据文件时间申报" line for the cycle.
 
     Preconditions: the actor is a committee clerk of the line's office; the line is by_notice and does not take its
@@ -97,6 +99,20 @@ def window_publish(*, committee: Committee, actor, start: dt.date, end: dt.date)
                 f"与已发布的网络申报时间（{describe([clash])}）重叠",
                 source=source,
             )
-        return ApplicationWindow.objects.create(
-            committee=committee, start=start, end=end, source=PUBLISHED_SOURCE, published_by=actor
+        window = ApplicationWindow.objects.create(
+            committee=committee,
+            start=start,
+            end=end,
+            source=f"{PUBLISHED_SOURCE}（{document_number.strip()}）" if document_number.strip() else PUBLISHED_SOURCE,
+            document_number=document_number.strip(),
+            published_by=actor,
         )
+        from .orgs import org_event  # late: orgs imports permissions like this module
+
+        org_event(
+            actor,
+            "window_published",
+            committee,
+            {"start": str(start), "end": str(end), "document_number": window.document_number},
+        )
+        return window

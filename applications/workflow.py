@@ -97,6 +97,7 @@ class Action(models.TextChoices):
     PAPER_EXTEND = "paper_extend", "延长纸质材料报送期限"
     HOLD_RECOMPUTED = "hold_recomputed", "公示期满日重新计算"
     DEADLINE_RECOMPUTED = "deadline_recomputed", "期限按正式放假安排重新计算"
+    PROFILE_CHANGED = "profile_changed", "提交后修改个人信息"
 
 
 S = Status

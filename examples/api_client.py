@@ -1,12 +1,14 @@
-"""Carry one 职称评审 case from submission to its e-certificate through the REST API alone (docs/api.md).
+"""Register a new applicant and carry their 职称评审 case to its e-certificate through the REST API alone (docs/api.md).
 
+It starts from nothing the demo made for the applicant: POST /api/v1/auth/register/ (the ID number checked by
+GB 11643), the record (个人信息) through /api/v1/me/profile/…, then the case. The reviewers are the demo accounts.
 Every role signs in with its own token; every act is a POST named after it; the publicity periods and the timers
 are real, so the clock has to move: against a server started with the test settings this script moves it with the
 test clock (POST /__test__/clock/) and waits for the timer sweep (celery beat) to move the case on.
 
     python examples/api_client.py --base-url http://127.0.0.1:8000 \\
-        --applicant shenbao --unit danwei --dept zhuguan --clerk pingwei --supervisor zhichengban \\
-        --password Zhicheng@2024
+        --unit danwei --dept zhuguan --clerk pingwei --supervisor zhichengban --password Zhicheng@2024 \\
+        --unit-name 镇江示范建设工程有限公司
 
 tests/api/test_example_client.py runs the same `carry_case` against a live test server.
 """
@@ -20,7 +22,8 @@ from collections.abc import Callable
 
 import requests
 
-ROLES = ("applicant", "unit", "dept", "clerk", "supervisor")
+ROLES = ("unit", "dept", "clerk", "supervisor")
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 class ApiError(RuntimeError):
@@ -59,6 +62,35 @@ class Api:
         return body
 
 
+def id_number(seq: int) -> str:
+    """A valid 居民身份证号 (GB 11643-1999 check character) for a made-up person born 1990-05-17."""
+    body = f"321102199005170{seq % 100:02d}"[:17]
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, WEIGHTS, strict=True)) % 11]
+
+
+def register_applicant(api: Api, *, unit_name: str, seq: int, log: Callable[[str], None] = print) -> dict:
+    """A new person registers, signs in with the ID number, and fills 个人信息: unit, dates, 本科 education,
+    the 助理级 title held, 2023 continuing education split into 公需科目 and 专业科目."""
+    number, password = id_number(seq), "Example-2026!"
+    body = {"name": "示例申报人", "id_kind": "resident", "id_number": number, "phone": f"1390511{seq % 10000:04d}",
+            "email": f"example{seq}@example.cn", "password": password}  # fmt: skip
+    api.call(None, "POST", "auth/register/", json=body)
+    api.login("applicant", number, password)  # sign in with the ID number
+    unit = _one(api, "applicant", "reference/units/", name=unit_name)
+    api.call("applicant", "PATCH", "me/profile/", json={"unit": unit["id"], "employed_since": "2015-07-01",
+                                                        "work_started_on": "2015-07-01"})  # fmt: skip
+    series = _one(api, "applicant", "reference/series/", name="建设工程")
+    junior = _one(api, "applicant", "reference/levels/", name="助理级")
+    api.post("applicant", "me/profile/educations/", {"degree": "bachelor", "graduated_on": "2015-06-30",
+             "school": "江苏大学", "major": "土木工程", "chsi_code": f"EX{seq:06d}"})  # fmt: skip
+    api.post("applicant", "me/profile/titles/", {"series": series["id"], "level": junior["id"],
+             "obtained_on": "2016-12-01", "issuer": "镇江市人力资源和社会保障局"})  # fmt: skip
+    api.post("applicant", "me/profile/ce_hours/", {"year": 2023, "public_hours": 30, "professional_hours": 66})
+    profile = api.get("applicant", "me/profile/")
+    log(f"新申报人注册并填写个人信息：{profile['name']}（{profile['id_number']}），单位 {profile['unit_name']}")
+    return profile
+
+
 def _one(api: Api, role: str, path: str, **params) -> dict:
     rows = api.get(role, path, **params)["results"]
     if not rows:
@@ -72,6 +104,9 @@ def carry_case(api: Api, advance: Callable[[str], None], log: Callable[[str], No
     advance("2024-04-10T09:00:00+08:00")
     series = _one(api, "applicant", "reference/series/", name="建设工程")
     level = _one(api, "applicant", "reference/levels/", name="中级")
+    check = api.post("applicant", "precheck/", {"series": series["id"], "level": level["id"], "cycle": 2024})
+    used = "；".join(p["detail"] for p in check["passed"] if p["detail"])
+    log(f"申报预检：{'符合' if check['eligible'] else '不符合'}申报条件（{used}）")
     app = api.post("applicant", "applications/", {"series": series["id"], "level": level["id"], "cycle": 2024})
     case = f"applications/{app['id']}/"
     log(f"申报人新建草稿 {app['number']}")
@@ -166,8 +201,8 @@ def test_clock(api: Api) -> Callable[[str], None]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+    parser.add_argument("--unit-name", default="镇江示范建设工程有限公司", help="新申报人的工作单位（已确认）")
     defaults = {
-        "applicant": "shenbao",
         "unit": "danwei",
         "dept": "zhuguan",
         "clerk": "pingwei",
@@ -181,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     for role in ROLES:
         api.login(role, getattr(args, role), args.password)
     try:
+        register_applicant(api, unit_name=args.unit_name, seq=int(time.time()) % 100)
         carry_case(api, test_clock(api))
     except ApiError as exc:
         print(f"失败：{exc}", file=sys.stderr)

@@ -13,6 +13,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from applications import apis as app_apis
+from applications import people_apis as people
 from publicity import apis as pub_apis
 from review import apis as review_apis
 from zhicheng.api import NotFoundView
@@ -45,6 +46,32 @@ v1 = [
     path("me/", app_apis.MeView.as_view(), name="api-me"),
     path("precheck/", app_apis.PrecheckView.as_view(), name="api-precheck"),
     path("calendar/days/", app_apis.CalendarView.as_view(), name="api-calendar-days"),
+    # people and organisations (issue 13)
+    path("auth/register/", people.RegisterView.as_view(), name="api-register"),
+    path("auth/register-unit/", people.UnitRegisterView.as_view(), name="api-register-unit"),
+    path("public/windows/", people.PublicWindowsView.as_view(), name="api-public-windows"),
+    path("public/import-templates/<slug:which>/", people.ImportTemplateView.as_view(), name="api-import-template"),
+    path("me/profile/", people.ProfileView.as_view(), name="api-profile"),
+    *[
+        p
+        for kind in people.ENTRY_SERIALIZERS
+        for p in (
+            path(f"me/profile/{kind}/", people.ProfileEntriesView.as_view(), {"kind": kind}),
+            path(f"me/profile/{kind}/<int:id>/", people.ProfileEntryView.as_view(), {"kind": kind}),
+            path(f"profiles/<int:id>/{kind}/", people.ProfileEntriesView.as_view(), {"kind": kind}),
+        )
+    ],
+    path("profiles/<int:id>/", people.ProfileView.as_view(), name="api-staff-profile"),
+    path("units/", people.UnitsView.as_view(), name="api-units"),
+    path("units/import/", people.UnitsImportView.as_view(), name="api-units-import"),
+    path("units/<int:id>/confirm/", people.UnitConfirmView.as_view(), name="api-unit-confirm"),
+    path("units/<int:id>/roles/", people.UnitRolesView.as_view(), name="api-unit-roles"),
+    path("units/<int:id>/staff/", people.UnitStaffView.as_view(), name="api-unit-staff"),
+    path("units/<int:id>/staff/import/", people.UnitStaffImportView.as_view(), name="api-unit-staff-import"),
+    path("units/<int:id>/drafts/", people.UnitDraftsView.as_view(), name="api-unit-drafts"),
+    path("windows/", people.WindowsView.as_view(), name="api-windows"),
+    path("integrity-records/", people.IntegrityRecordsView.as_view(), name="api-integrity-records"),
+    path("applications/<int:id>/fraud-veto/", people.FraudVetoView.as_view(), name="api-fraud-veto"),
     *pub_apis.PATHS,
     path("", include(router.urls)),
 ]

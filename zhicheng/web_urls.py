@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from applications import people_views
 from applications import views as application_views
 from publicity import views as publicity_views
 from review import views as review_views
@@ -16,6 +17,26 @@ urlpatterns: list = [
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("notifications/", application_views.notifications, name="notifications"),
+    # password reset by e-mail (Django's views, Chinese templates)
+    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("password/reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    # people and organisations (issue 13)
+    path("register/", people_views.register, name="register"),
+    path("profile/", people_views.profile_page, name="profile"),
+    path("profile/<int:pk>/", people_views.profile_page, name="staff-profile"),
+    path("organisations/", people_views.organisations, name="organisations"),
+    path("units/", people_views.units_page, name="units"),
+    path("units/register/", people_views.unit_register_page, name="unit-register"),
+    path("units/import/", people_views.units_import_view, name="units-import"),
+    path("units/templates/<slug:which>.xlsx", people_views.import_template, name="import-template"),
+    path("units/<int:pk>/", people_views.unit_detail, name="unit-detail"),
+    path("units/<int:pk>/confirm/", people_views.unit_confirm_view, name="unit-confirm"),
+    path("windows/", people_views.windows_public, name="windows-public"),
+    path("windows/publish/", people_views.windows_publish, name="windows-publish"),
+    path("integrity/new/", people_views.integrity_new, name="integrity-new"),
+    path("cases/<int:pk>/veto/", people_views.fraud_veto, name="fraud-veto"),
     # applicant
     path("my/", application_views.my_cases, name="my-cases"),
     path("apply/", application_views.application_new, name="application-new"),

@@ -13,6 +13,7 @@ from .case import (
     Status,
     mask_id_number,
 )
+from .org import OrgEvent
 from .reference import (
     ApplicationWindow,
     Committee,
@@ -40,6 +41,7 @@ __all__ = [
     "HeldTitle",
     "IntegrityRecord",
     "Material",
+    "OrgEvent",
     "Route",
     "Status",
     "mask_id_number",

@@ -15,7 +15,8 @@ from zhicheng import audit
 from zhicheng.roles import Role
 
 from .. import workflow as wf
-from ..idcard import validate_id_number
+from ..idcard import birth_date as id_birth_date
+from ..idcard import id_hash, normalise_id, validate_id_document
 from ..workflow import Route, Status
 from .reference import (
     CommitteeOffice,
@@ -43,11 +44,25 @@ class ApplicantProfile(models.Model):
         FREELANCER = "freelancer", "自由职业（经人事代理机构）"
         NONE = "none", "未在镇江就业"
 
+    class IdKind(models.TextChoices):
+        RESIDENT = "resident", "居民身份证"
+        HK_MACAO = "hk_macao", "港澳居民来往内地通行证"
+        TAIWAN = "taiwan", "台湾居民来往大陆通行证"
+        FOREIGN_PERMANENT = "foreign_permanent", "外国人永久居留身份证"
+        PASSPORT = "passport", "护照（须有外国人来华工作许可证）"
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="applicant_profile", verbose_name="用户"
     )
     name = models.CharField("姓名", max_length=50)
-    id_number = models.CharField("身份证号", max_length=18, unique=True, validators=[validate_id_number])
+    id_kind = models.CharField("证件类型", max_length=20, choices=IdKind.choices, default=IdKind.RESIDENT)
+    # The number as typed (normalised); kept for the code that prints it to those allowed to see it.
+    id_number = models.CharField("证件号码", max_length=30, unique=True, validators=[validate_id_document])
+    # HMAC-SHA256 of kind + number under settings.ZHICHENG["ID_HASH_KEY"]: exact match by index, no scan.
+    id_hash = models.CharField("证件号码摘要", max_length=64, unique=True, null=True, blank=True, editable=False)
+    id_masked = models.CharField("证件号码（掩码）", max_length=30, blank=True, editable=False)
+    work_permit_number = models.CharField("外国人来华工作许可证号", max_length=30, blank=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True, help_text="居民身份证从号码读取，其余证件填写")
     phone = models.CharField("手机号", max_length=20, blank=True)
     residence = models.CharField("身份类别", max_length=30, choices=Residence.choices, default=Residence.MAINLAND)
     employment = models.CharField("就业方式", max_length=20, choices=Employment.choices, default=Employment.CONTRACT)
@@ -69,14 +84,45 @@ class ApplicantProfile(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # Derived columns kept in step with the number, whichever path saved it.
+        self.id_number = normalise_id(self.id_number)
+        self.id_hash = id_hash(self.id_kind, self.id_number)
+        self.id_masked = mask_id_number(self.id_number)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "id_number", "id_hash", "id_masked"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        from ..idcard import DOCUMENT_SOURCES, document_problem
+
+        problem = document_problem(self.id_kind, self.id_number)
+        if problem:
+            raise ValidationError({"id_number": f"{problem}（{DOCUMENT_SOURCES.get(self.id_kind, '')}）"})
+        if self.id_kind == self.IdKind.PASSPORT and not self.work_permit_number.strip():
+            raise ValidationError(
+                {"work_permit_number": "持护照申报须填写外国人来华工作许可证号（镇职称办〔2024〕11号 一(二)）"}
+            )
+
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
 
+    @property
+    def birth(self) -> dt.date | None:
+        """Birth date: from a 居民身份证 number, else as entered."""
+        if self.id_kind == self.IdKind.RESIDENT and len(self.id_number) == 18:
+            return id_birth_date(self.id_number)
+        return self.birth_date
+
 
 def mask_id_number(value: str) -> str:
-    """First 6 and last 4 shown (issue: case lifecycle 1)."""
-    return f"{value[:6]}{'*' * 8}{value[-4:]}" if len(value) == 18 else "*" * len(value)
+    """First 6 and last 4 shown (issue: case lifecycle 1); other documents keep their first 2 and last 2."""
+    if len(value) == 18:
+        return f"{value[:6]}{'*' * 8}{value[-4:]}"
+    if len(value) > 4:
+        return f"{value[:2]}{'*' * (len(value) - 4)}{value[-2:]}"
+    return "*" * len(value)
 
 
 class HeldTitle(models.Model):
@@ -86,6 +132,10 @@ class HeldTitle(models.Model):
     obtained_on = models.DateField("取得时间")
     certificate_number = models.CharField("证书编号", max_length=50, blank=True)
     by_exam = models.BooleanField("以考代评取得", default=False)
+    issuer = models.CharField("发证机关", max_length=100, blank=True)
+    obtained_elsewhere = models.BooleanField(
+        "外省市或其他渠道取得（职称互认）", default=False, help_text="镇职称办〔2024〕11号 二(七)"
+    )
 
     class Meta:
         verbose_name = "已取得职称"
@@ -111,6 +161,7 @@ class Education(models.Model):
     school = models.CharField("毕业院校", max_length=100)
     major = models.CharField("所学专业", max_length=100)
     relevant = models.BooleanField("专业对口", default=True)
+    chsi_code = models.CharField("学信网在线验证码", max_length=30, blank=True)
 
     class Meta:
         verbose_name = "学历"
@@ -124,7 +175,9 @@ class Education(models.Model):
 class ContinuingEducation(models.Model):
     profile = models.ForeignKey(ApplicantProfile, models.CASCADE, related_name="ce_hours", verbose_name="申报人")
     year = models.PositiveIntegerField("年度")
-    hours = models.PositiveIntegerField("学时")
+    hours = models.PositiveIntegerField("学时", help_text="合计；分项填写时为公需科目与专业科目之和")
+    public_hours = models.PositiveIntegerField("公需科目学时", default=0)
+    professional_hours = models.PositiveIntegerField("专业科目学时", default=0)
 
     class Meta:
         verbose_name = "继续教育学时"
@@ -132,7 +185,8 @@ class ContinuingEducation(models.Model):
         constraints = [models.UniqueConstraint(fields=["profile", "year"], name="uniq_ce_year")]
 
     def __str__(self):
-        return f"{self.year}年 {self.hours}学时"
+        split = f"（公需科目{self.public_hours}、专业科目{self.professional_hours}）" if self.public_hours else ""
+        return f"{self.year}年 {self.hours}学时{split}"
 
 
 class ExamPass(models.Model):
@@ -143,6 +197,7 @@ class ExamPass(models.Model):
     level = models.ForeignKey(Level, models.PROTECT, verbose_name="级别")
     passed_on = models.DateField("合格时间")
     valid_until = models.DateField("有效期至", null=True, blank=True)
+    certificate_number = models.CharField("成绩或合格证明编号", max_length=50, blank=True)
 
     class Meta:
         verbose_name = "考试合格记录"
@@ -155,9 +210,10 @@ class ExamPass(models.Model):
 class IntegrityRecord(models.Model):
     """诚信档案: fraud found → 3 years in which no application is accepted (seed 000 七(三))."""
 
-    id_number = models.CharField("身份证号", max_length=18, db_index=True)
+    id_number = models.CharField("身份证号", max_length=30, db_index=True)
     name = models.CharField("姓名", max_length=50)
     finding = models.TextField("认定事实")
+    source_document = models.CharField("来源文书", max_length=200, blank=True, help_text="外部认定的文书名称及文号")
     found_on = models.DateField("认定日期")
     expires_on = models.DateField("记录期满")
     application = models.ForeignKey(

@@ -123,7 +123,28 @@ class Unit(models.Model):
         Department, models.PROTECT, related_name="units", verbose_name="主管部门", null=True, blank=True
     )
 
+    class State(models.TextChoices):
+        PENDING = "pending", "待主管部门确认"
+        CONFIRMED = "confirmed", "已确认"
+
+    # Units loaded before registration existed (reference data, demo, tests) count as confirmed.
+    state = models.CharField("登记状态", max_length=20, choices=State.choices, default=State.CONFIRMED)
+    address = models.CharField("地址", max_length=200, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="登记人"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="确认人"
+    )
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"], condition=~models.Q(credit_code=""), name="uniq_unit_credit_code"
+            )
+        ]
         verbose_name = "用人单位"
         verbose_name_plural = "用人单位"
 
@@ -136,8 +157,8 @@ class CommitteeOffice(models.Model):
 
     name = models.CharField("名称", max_length=100, unique=True)
     phones = models.JSONField("联系电话", default=list)
-    # The notices give no addresses: the office's own, entered in the admin, shown on the public portal.
-    address = models.CharField("办公地址", max_length=200, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    is_association = models.BooleanField("协会（办理初定）", default=False)
 
     class Meta:
         verbose_name = "评委会办事机构"
@@ -156,6 +177,9 @@ class ReviewCycle(models.Model):
     intermediate_deadline = models.DateField("中级评审完成期限")
     source = models.CharField("依据文件", max_length=100)
     rules = models.JSONField("申报条件规则数据", default=dict, blank=True)
+    is_demo = models.BooleanField(
+        "演示年度", default=False, help_text="仅供演示：复制某年度的规则与安排表，时间移至当年"
+    )
 
     class Meta:
         verbose_name = "评审年度"
@@ -175,6 +199,7 @@ class InitialCycle(models.Model):
     office = models.ForeignKey(CommitteeOffice, models.PROTECT, verbose_name="受理协会")
     series = models.ManyToManyField(Series, verbose_name="受理系列")
     rules = models.JSONField("初定规则数据", default=dict, blank=True)
+    is_demo = models.BooleanField("演示年度", default=False)
 
     class Meta:
         verbose_name = "初定年度"
@@ -223,6 +248,7 @@ class ApplicationWindow(models.Model):
     start = models.DateField("开始日期")
     end = models.DateField("结束日期")
     source = models.CharField("依据", max_length=200)
+    document_number = models.CharField("发布文号", max_length=100, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, verbose_name="发布人"
     )
@@ -260,7 +286,7 @@ class RoleMembership(models.Model):
             models.CheckConstraint(
                 name="role_scope_matches",
                 condition=(
-                    models.Q(role=Role.UNIT_REVIEWER, unit__isnull=False)
+                    models.Q(role__in=[Role.UNIT_REVIEWER, Role.UNIT_ADMIN, Role.UNIT_HR], unit__isnull=False)
                     | models.Q(role=Role.DEPT_REVIEWER, department__isnull=False)
                     | models.Q(role__in=[Role.COMMITTEE_CLERK, Role.ASSOCIATION_CLERK], office__isnull=False)
                     | models.Q(role__in=[Role.APPLICANT, Role.SUPERVISOR])

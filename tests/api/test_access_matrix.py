@@ -68,6 +68,11 @@ def setting(world):
         "notifications": note.pk,
         "calendar/overrides": day.pk,
         "notifications/read-all": None,
+        "units": world.unit.pk,
+        "units/import": None,
+        "profiles": objs.application.applicant_id,
+        "windows": None,
+        "integrity-records": None,
     }
     app = objs.application
     # Strings that would show the object's data had it leaked.

@@ -126,7 +126,8 @@ def test_demo_is_idempotent(reference):
     call_command("load_demo", stdout=out)
     call_command("load_demo", stdout=out)
     text = out.getvalue()
-    assert "本次新建演示申报 15 件" in text and "本次新建演示申报 0 件" in text  # 9 + 6 of review.demo
+    # 9 + 2 初定 of the demo cycle (issue 13) + 6 of review.demo
+    assert "本次新建演示申报 17 件" in text and "本次新建演示申报 0 件" in text
     from applications.models import Application
 
     states = set(Application.objects.values_list("status", flat=True))

@@ -85,7 +85,19 @@ def _fresh(app: Application) -> Application:
     return Application.objects.select_related("applicant__user", "unit", "level", "office").get(pk=app.pk)
 
 
+def _unit_person(world, role: Role):
+    """A unit administrator or HR account of the case's unit (issue 13): entitled to no act of the workflow."""
+    from tests.factories import UserFactory, grant
+
+    attr = f"_{role.value}"
+    if not hasattr(world, attr):
+        setattr(world, attr, grant(UserFactory(), role, unit=world.unit))
+    return getattr(world, attr)
+
+
 def person(world, role: Role, app: Application):
+    if role in (Role.UNIT_ADMIN, Role.UNIT_HR):
+        return _unit_person(world, role)
     return {
         Role.APPLICANT: app.applicant.user,
         Role.UNIT_REVIEWER: world.unit_reviewer,

@@ -58,7 +58,8 @@ MIDDLEWARE = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Username, ID document number or mobile phone + password (ModelBackend underneath).
+    "applications.auth.IdOrPhoneBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("ZHICHENG_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ZHICHENG_LOGIN_COOLOFF_MINUTES", "30")))
@@ -215,6 +216,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "zhicheng@localhost")
 
 # Domain knobs (configurable data, README「配置」).
 ZHICHENG = {
+    # Key of the HMAC that indexes ID document numbers (ApplicantProfile.id_hash); defaults to SECRET_KEY.
+    "ID_HASH_KEY": os.environ.get("ZHICHENG_ID_HASH_KEY", ""),
     "MATERIAL_MAX_BYTES": int(os.environ.get("ZHICHENG_MATERIAL_MAX_BYTES", str(20 * 1024 * 1024))),
     # What one upload may cost to check (issue 16): pages, PDF objects, inflated stream bytes, seconds of parsing.
     "MATERIAL_MAX_PAGES": int(os.environ.get("ZHICHENG_MATERIAL_MAX_PAGES", "500")),

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from applications.demo import DEMO_PASSWORD, accounts, load_demo, summary
+from applications.demo import DEMO_PASSWORD, accounts, applicant_accounts, load_demo, summary
 from zhicheng.roles import Role
 
 
@@ -19,3 +19,9 @@ class Command(BaseCommand):
         for acc in accounts():
             admin = "，可登录后台 /admin/" if acc.role == Role.SUPERVISOR else ""  # is_staff says it, not the name
             self.stdout.write(f"  {acc.role.label:<16} {acc.username:<12} {acc.name}（{acc.scope}{admin}）")
+        rows = applicant_accounts()
+        if rows:
+            self.stdout.write("演示申报人（同一密码；也可用证件号码或手机号登录）：")
+            for username, name, phone, cases in rows:
+                self.stdout.write(f"  {username:<10} {name:<4} 手机 {phone}  {cases}")
+        self.stdout.write("新用户可在 /register/ 注册申报人、在 /units/register/ 注册单位。")
