@@ -175,7 +175,7 @@ def accounts() -> list[DemoAccount]:
         DemoAccount("zhuguan", "主管部门审核人 张强", Role.DEPT_REVIEWER, "镇江市工业和信息化局"),
         DemoAccount("pingwei", "评委会经办人 陈静", Role.COMMITTEE_CLERK, "镇江市职称与执业资格评价服务中心"),
         DemoAccount("xiehui", "协会经办人 周洋", Role.ASSOCIATION_CLERK, "镇江市职工技术协会"),
-        DemoAccount("zhichengban", "市职称办 刘洁（可登录后台）", Role.SUPERVISOR, "镇江市职称办"),
+        DemoAccount("zhichengban", "市职称办 刘洁", Role.SUPERVISOR, "镇江市职称办"),
     ]
 
 

@@ -115,16 +115,21 @@ def running_deadlines(app: Application, today: dt.date | None = None) -> list[di
     rows = []
     if app.held_until is not None:
         last_day = workdays.local_date(app.held_until - dt.timedelta(seconds=1))
+        entry = app.publicity_entries.filter(left_at__isnull=True).select_related("publicity").first()
         rows.append({"label": f"{app.get_status_display()}期满", "last_day": last_day,
+                     "start": entry.publicity.starts_on if entry else None,
                      "provisional": app.held_provisional, "held": app.open_objections > 0})  # fmt: skip
     for dl in app.deadlines.filter(closed_at__isnull=True):
         rows.append({"label": dl.get_kind_display(), "last_day": dl.last_day, "provisional": dl.provisional,
-                     "extended": dl.extended})  # fmt: skip
+                     "start": workdays.local_date(dl.created_at), "extended": dl.extended})  # fmt: skip
     for row in rows:
         left, provisional = workdays.workdays_between(today, row["last_day"])
-        if row["last_day"] >= today and workdays.is_workday(today):
-            left += 1  # today itself still counts while it lasts
-        row["days_left"] = left
+        # A period counts from the day after it starts (民法典第二百零一条): on its first day a 5-working-day
+        # 公示 has 5 days left; on a later working day inside it, today itself still counts while it lasts.
+        row["today_counts"] = (
+            row["last_day"] >= today and workdays.is_workday(today) and (row["start"] is None or today > row["start"])
+        )
+        row["days_left"] = left + row["today_counts"]
         row["overdue"] = row["last_day"] < today
         row["provisional"] = row["provisional"] or provisional
     return sorted(rows, key=lambda r: r["last_day"])

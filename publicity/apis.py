@@ -10,7 +10,7 @@ from __future__ import annotations
 import django_filters as df
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse
-from django.urls import path
+from django.urls import path, reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -348,11 +348,13 @@ class PublicObjectionView(APIView):
         )
         if entry is None:
             raise NotFound("not_in_publicity", "该条目不在当前公示名单中", fields={"entry": ["不在公示期内"]})
-        services.objection_file(
-            application=entry.application, name=data["name"], contact=data["contact"], content=data["content"]
-        )
+        given = {key: data[key] for key in ("name", "contact", "content")}
+        services.objection_validate(**given)
+        objection = services.objection_file(application=entry.application, **given)
         message = "异议已受理。我们将调查核实，异议办结前该申报不会离开公示；您的姓名和联系方式不会公开。"
-        return Response({"message": message}, status=status.HTTP_201_CREATED)
+        body = {"message": message, "receipt": objection.receipt,
+                "status_url": reverse("objection-status", kwargs={"receipt": objection.receipt})}  # fmt: skip
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class CertificateVerifyView(APIView):

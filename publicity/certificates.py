@@ -2,9 +2,10 @@
 and revocation (seed 000 六(二)、七(三); seed 001 六、七).
 
 Certificate numbers (docs/meetings.md): 15 digits `32 11 YYYY L NNNNNN` — 32 江苏省, 11 镇江市 (administrative
-division code 3211), the year of qualification, the level code (1 员级, 2 助理级, 3 中级, 4 副高级, 5 正高级 =
-Level.rank) and six digits: a per-year-and-level counter taken under a row lock (no duplicates), scrambled by a keyed
-permutation so that a number says nothing about its neighbours (issue 16).
+division code 3211), the review (or 初定) cycle's year — a 2024-cycle title published in 2026 is still a 2024
+number — the level code (1 员级, 2 助理级, 3 中级, 4 副高级, 5 正高级 = Level.rank) and six digits: a
+per-year-and-level counter taken under a row lock (no duplicates), scrambled by a keyed permutation so that a number
+says nothing about its neighbours (issue 16).
 """
 
 from __future__ import annotations
@@ -194,7 +195,7 @@ def certificate_issue(*, application: Application) -> Certificate:
             raise TransitionConflict("not_published", "该申报尚无发文记录，不能发证")
         specialty = "/".join(x.name for x in (app.specialty, app.subspecialty) if x is not None)
         cert = Certificate.objects.create(
-            number=_next_number(pub.date.year, app.level),
+            number=_next_number(app.cycle_year or pub.date.year, app.level),
             application=app,
             holder_name=app.applicant.name,
             series=app.series.name,
@@ -207,6 +208,20 @@ def certificate_issue(*, application: Application) -> Certificate:
         app_services.application_certify(application=app, certificate_number=cert.number)
     application.refresh_from_db()
     return cert
+
+
+def certificate_verify_url(cert: Certificate) -> str:
+    """The public verification address of a certificate — what its QR code opens. The one place it is built, so
+    a change to how verification identifies a certificate changes the PDF and the pages together. Absolute when
+    settings.ZHICHENG["PUBLIC_BASE_URL"] is set (the site's public address), else a path. It carries the number and
+    the holder's name — both printed on the certificate next to the code — since verification needs both (issue 16):
+    the code tells nobody more than the paper it is printed on."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    base = str(settings.ZHICHENG.get("PUBLIC_BASE_URL", "") or "").rstrip("/")
+    return f"{base}{reverse('certificate-verify')}?{urlencode({'number': cert.number, 'name': cert.holder_name})}"
 
 
 def certificate_public_dict(cert: Certificate) -> dict:
@@ -377,6 +392,14 @@ class _Page:
         self.items: list[tuple[str, float, float, float, str]] = []  # (kind, x, y, size, text)
         self.lines: list[tuple[float, float, float, float]] = []
         self.rects: list[tuple[float, float, float, float]] = []
+        self.qrs: list[tuple[float, float, float, str]] = []  # (x, y, size, data)
+        self.stamps: list[tuple[float, float, float, str]] = []  # (x, y, size, text): red and framed
+
+    def qr(self, x, y, size, data):
+        self.qrs.append((x, y, size, data))
+
+    def stamp(self, x, y, value, size=48):
+        self.stamps.append((x, y, size, value))
 
     def text(self, x, y, value, size=12, align="left"):
         self.items.append((align, x, y, size, str(value)))
@@ -392,7 +415,9 @@ def _render(pages: list[_Page], title: str) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    font = register_cjk_font("".join(t[4] for p in pages for t in p.items) + title)
+    font = register_cjk_font(
+        "".join(t[4] for p in pages for t in p.items) + "".join(t[3] for p in pages for t in p.stamps) + title
+    )
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4, pageCompression=1)
     c.setTitle(title)
@@ -411,9 +436,35 @@ def _render(pages: list[_Page], title: str) -> bytes:
                 c.drawRightString(x, y, value)
             else:
                 c.drawString(x, y, value)
+        for x, y, size, data in page.qrs:
+            _draw_qr(c, x, y, size, data)
+        for x, y, size, value in page.stamps:
+            c.saveState()
+            c.setStrokeColorRGB(0.75, 0.1, 0.1)
+            c.setFillColorRGB(0.75, 0.1, 0.1)
+            c.translate(x, y)
+            c.setFont(font, size)
+            c.drawCentredString(0, -size * 0.35, value)
+            c.setLineWidth(3)
+            width = _text_width(value, size) + size * 0.6
+            c.rect(-width / 2, -size * 0.75, width, size * 1.3)
+            c.restoreState()
         c.showPage()
     c.save()
     return buf.getvalue()
+
+
+def _draw_qr(c, x: float, y: float, size: float, data: str) -> None:
+    """A QR code (ReportLab's own encoder, error correction M) of `size` points with its lower left at (x, y)."""
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+
+    widget = QrCodeWidget(data, barLevel="M", barBorder=2)
+    x1, y1, x2, y2 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
+    drawing.add(widget)
+    renderPDF.draw(drawing, c, x, y)
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
@@ -434,18 +485,37 @@ def certificate_pdf(certificate: Certificate) -> bytes:
         ("发证机关", cert.issuer),
         ("文　　号", cert.document_number),
     ]
+    # Every value must stay inside the frame (x 48…547): long ones (the 发证机关 of the schedule, up to
+    # 「镇江市专业技术人员职称（职业资格）工作领导小组办公室」) shrink, and wrap onto a second line if need be.
+    left, right = 230, 500
     y = 600
     for label, value in rows:
         page.text(110, y, label, size=15)
-        page.text(230, y, value, size=15)
-        page.line(225, y - 6, 500, y - 6)
+        width, under = right - left, y - 6
+        shown, size = _fitted(value, width, 15, smallest=11)
+        if shown == value:
+            page.text(left, y, value, size=size)
+        else:  # too long even at 11 pt: two lines at 12 pt
+            first, *rest = _wrap(value, width, 12)
+            page.text(left, y + 4, first, size=12)
+            page.text(left, y - 10, _fitted("".join(rest), width, 12)[0], size=12)
+            under = y - 14
+        page.line(left - 5, under, right, under)
         y -= 44
-    page.text(297, 190, f"经评审（认定），{cert.holder_name}具备{cert.series}{cert.level}专业技术资格。", size=13,
+    statement, size = _fitted(f"经评审（认定），{cert.holder_name}具备{cert.series}{cert.level}专业技术资格。", 420, 13)
+    page.text(250, 200, statement, size=size, align="center")
+    issuer, size = _fitted(cert.issuer, 330, 14, smallest=9)
+    page.text(250, 160, issuer, size=size, align="center")
+    page.text(250, 136, f"{cert.qualified_on:%Y年%m月%d日}", size=13, align="center")
+    # The QR code opens this certificate's verification page (certificate_verify_url); revoked ones say so.
+    page.qr(440, 96, 92, certificate_verify_url(cert))
+    page.text(486, 84, "扫码核验", size=9, align="center")
+    page.text(250, 84, f"本证书可扫描二维码或凭证书编号在证书核验页面查询真伪（依据：{SEED_000} 六(二)）", size=8,
               align="center")  # fmt: skip
-    page.text(297, 150, cert.issuer, size=14, align="center")
-    page.text(297, 126, f"{cert.qualified_on:%Y年%m月%d日}", size=13, align="center")
-    page.text(297, 84, f"本证书可凭证书编号在证书核验页面查询真伪（依据：{SEED_000} 六(二)）", size=9,
-              align="center")  # fmt: skip
+    if cert.status == Certificate.Status.REVOKED:
+        when = f"于{timezone.localtime(cert.revoked_at):%Y年%m月%d日}" if cert.revoked_at else ""
+        page.stamp(297, 244, "已撤销", size=36)
+        page.text(297, 642, f"本证书已{when}撤销，不再有效", size=13, align="center")
     return _render([page], f"专业技术资格证书 {cert.number}")
 
 

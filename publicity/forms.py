@@ -16,3 +16,7 @@ class ObjectionForm(forms.Form):
 class CertificateVerifyForm(forms.Form):
     number = forms.CharField(label="证书编号", max_length=60, required=False)
     name = forms.CharField(label="持证人姓名", max_length=50, required=False)
+
+
+class ObjectionStatusForm(forms.Form):
+    receipt = forms.CharField(label="异议回执号", max_length=30, required=False)

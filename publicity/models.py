@@ -99,6 +99,8 @@ class Objection(models.Model):
 
     publicity = models.ForeignKey(Publicity, models.PROTECT, related_name="objections", verbose_name="公示")
     application = models.ForeignKey(Application, models.PROTECT, related_name="objections", verbose_name="申报")
+    # The objector's receipt: follows the objection on the public status page. Random, so nobody walks the numbers.
+    receipt = models.CharField("受理回执号", max_length=24, unique=True, null=True, blank=True)
     name = models.CharField("异议人实名", max_length=50)
     contact = models.CharField("联系方式", max_length=100)
     content = models.TextField("异议内容")

@@ -148,6 +148,8 @@ class PublicObjectionSerializer(serializers.Serializer):
 
 class PublicObjectionReceiptSerializer(serializers.Serializer):
     message = serializers.CharField()
+    receipt = serializers.CharField(help_text="受理回执号：凭它在公示页面查询异议办理进度")
+    status_url = serializers.CharField(help_text="异议办理进度页面")
 
 
 class CertificatePublicSerializer(serializers.Serializer):

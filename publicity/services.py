@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -395,6 +397,64 @@ def _notify_next_actors(pub: Publicity, target: str, groups: list[dict], moved: 
 # ---------------------------------------------------------------- objections
 
 
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone without mistakes
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^(0\d{2,3})?[2-8]\d{6,7}(转\d{1,6})?$")  # 0511-84403810, 84403810, 0511-8440381转123
+
+
+def objection_receipt_new(filed_at: dt.datetime) -> str:
+    """YY + the filing day + 6 random characters, e.g. YY20241010-K7M2QX (about 10⁹ per day: not guessable)."""
+    code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(6))
+    return f"YY{workdays.local_date(filed_at):%Y%m%d}-{code}"
+
+
+def objection_validate(*, name: str, contact: str, content: str) -> None:
+    """What a public objection must carry to be investigated (seed 000 五(一): 实名; the office must reach the
+    objector): a real name, a reachable mobile, landline or e-mail, and content with some substance — at least
+    ZHICHENG["OBJECTION_MIN_CHARS"] letters or characters, not one repeated. The public page and API call it
+    before `objection_file`. Errors: DomainError `objection_invalid` with `fields` per field."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    name, contact, content = (name or "").strip(), (contact or "").strip(), (content or "").strip()
+    given = {"name": ("实名", name), "contact": ("联系方式", contact), "content": ("异议内容", content)}
+    missing = {key: label for key, (label, value) in given.items() if not value}
+    if missing:
+        message = f"提出异议须填写{'、'.join(missing.values())}"
+        fields = {key: [f"请填写{label}"] for key, label in missing.items()}
+        raise DomainError("objection_incomplete", message, source=f"{SEED_000} 五(一)", fields=fields)
+    fields = {}
+    if len(name) < 2 or not re.fullmatch(r"[\u4e00-\u9fff·A-Za-z .]+", name):
+        fields["name"] = ["请填写真实姓名（至少 2 个字，不含数字和符号）"]
+    digits = re.sub(r"[\s\-()（）]", "", contact)
+    if "@" in contact:
+        try:
+            validate_email(contact)
+        except ValidationError:
+            fields["contact"] = [f"电子邮箱「{contact}」格式不正确"]
+    elif not (_MOBILE.match(digits.removeprefix("+86")) or _LANDLINE.match(digits)):
+        fields["contact"] = [f"联系方式「{contact}」不是可以联系到的手机号（11 位）、固定电话或电子邮箱"]
+    minimum = int(settings.ZHICHENG.get("OBJECTION_MIN_CHARS", 4))
+    letters = [ch for ch in content if ch.isalnum()]
+    if len(letters) < minimum or len(set(letters)) < 2:
+        fields["content"] = [f"异议内容过于简略：请写明具体事实（至少 {minimum} 个字），以便调查核实"]
+    if fields:
+        problems = "；".join(m for ms in fields.values() for m in ms)
+        raise DomainError("objection_invalid", f"异议未受理：{problems}", source=f"{SEED_000} 五(一)", fields=fields)
+
+
+def objection_by_receipt(receipt: str) -> Objection | None:
+    """The objection with this receipt (case-insensitive; spaces ignored), for the public status page."""
+    receipt = re.sub(r"\s+", "", receipt or "").upper()
+    if not receipt:
+        return None
+    return (
+        Objection.objects.select_related("publicity__office", "publicity__unit", "application")
+        .filter(receipt__iexact=receipt)
+        .first()
+    )
+
+
 def objection_file(*, application: Application, name: str, contact: str, content: str) -> Objection:
     """Anyone may object, with a real name and a contact (kept private), to a case in a current publicity.
     The open objection holds the case past the end of its period until the responsible clerk decides it.
@@ -415,8 +475,9 @@ def objection_file(*, application: Application, name: str, contact: str, content
         _objection_limits(app, contact, now)
         app_services.application_objection_opened(application=app)
         objection = Objection.objects.create(
-            publicity=entry.publicity, application=app, name=name, contact=contact, content=content, filed_at=now
-        )
+            publicity=entry.publicity, application=app, name=name, contact=contact, content=content, filed_at=now,
+            receipt=objection_receipt_new(now),
+        )  # fmt: skip
         notify(
             _responsible(entry.publicity.kind, app),
             f"收到对申报 {app.number} 的异议",

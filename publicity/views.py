@@ -6,21 +6,23 @@ from __future__ import annotations
 from collections import OrderedDict
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.utils.functional import SimpleLazyObject
+from django.utils import timezone
 
 from applications import permissions as app_perms
-from applications.models import Route
+from applications.models import Committee, ReviewCycle, Route
 from applications.views import error_context, render_case, render_page, visible_case
-from zhicheng import throttle
+from zhicheng import throttle, workdays
 from zhicheng.db_router import replica_reads
 from zhicheng.errors import DomainError
 
-from . import certificates, public, services
-from .forms import CertificateVerifyForm, ObjectionForm
-from .models import Publicity, PublicityEntry
+from . import certificates, services
+from .forms import CertificateVerifyForm, ObjectionForm, ObjectionStatusForm
+from .models import Publication, Publicity, PublicityEntry
 
 
 def _current_entries():
@@ -34,34 +36,84 @@ def _current_entries():
     )  # fmt: skip
 
 
+def _office_contact(office) -> dict:
+    return {"name": office.name, "phones": office.phones, "address": office.address}
+
+
+def _current_groups() -> list[dict]:
+    """Current 公示 by who publishes it (the committee office, or the unit for its 评前公示), each with the contact
+    that takes objections and the working days left."""
+    groups: OrderedDict = OrderedDict()
+    today = workdays.local_date(timezone.now())
+    for entry in _current_entries():
+        pub = entry.publicity
+        owner = pub.office.name if pub.office_id else (pub.unit.name if pub.unit_id else "")
+        group = groups.setdefault(owner, {"owner": owner, "pubs": OrderedDict(), "contact": None, "unit": None})
+        if pub.office_id:
+            group["contact"] = _office_contact(pub.office)
+        elif pub.unit_id:
+            group["unit"] = pub.unit.name
+        if pub not in group["pubs"]:
+            left, _ = workdays.workdays_between(today, pub.last_day)
+            counts = pub.last_day >= today and today > pub.starts_on and workdays.is_workday(today)
+            group["pubs"][pub] = {"pub": pub, "entries": [], "days_left": max(left + counts, 0)}
+        group["pubs"][pub]["entries"].append(entry)
+    return [{**g, "pubs": list(g["pubs"].values())} for g in groups.values()]
+
+
+def _by_year(items, date_of) -> list[tuple[int, list]]:
+    years: OrderedDict = OrderedDict()
+    for item in items:
+        years.setdefault(date_of(item).year, []).append(item)
+    return list(years.items())
+
+
+def _committees() -> list[dict]:
+    """Every committee of the latest review cycle: what it accepts, where, its windows, office, phone, address."""
+    cycle = ReviewCycle.objects.order_by("-year").first()
+    if cycle is None:
+        return []
+    rows = []
+    committees = (
+        Committee.objects.filter(cycle=cycle)
+        .select_related("office")
+        .prefetch_related("windows", "levels")
+        .order_by("row", "entry")
+    )
+    for c in committees:
+        windows = [
+            f"{w.start:%Y年%-m月%-d日}—{w.end:%Y年%-m月%-d日}" for w in sorted(c.windows.all(), key=lambda w: w.start)
+        ]
+        rows.append({
+            "committee": c,
+            "levels": "、".join(lv.name for lv in sorted(c.levels.all(), key=lambda lv: lv.rank)),
+            "windows": windows,
+            "phones": c.phones or c.office.phones,
+            "address": c.office.address,
+        })  # fmt: skip
+    return rows
+
+
 @replica_reads
 def public_publicity(request):
-    """Open publicities a page at a time, the rendered list cached per committee office and dropped when one of its
-    publicities changes (issue 17); `?publicity=<id>&after=<n>` pages through one publicity's entries."""
-    one = _int(request.GET.get("publicity"))
-    if one:
-        pub = Publicity.objects.filter(pk=one, closed_at__isnull=True).select_related("office", "unit").first()
-        if pub is None:
-            raise Http404("该公示不存在或已结束")
-        entries, cursor = public.publicity_entries_page(publicity=pub, after=_int(request.GET.get("after")))
-        nav = {"next": f"?publicity={pub.pk}&after={cursor}" if cursor else ""}
-        listing = _listing([{"publicity": pub, "entries": entries, "more": False}], nav)
-        fragment_key = None
-    else:
-        page = max(1, _int(request.GET.get("page")) or 1)
-        office_id = _int(request.GET.get("office")) or None
-        fragment_key = public.page_key(page=page, office_id=office_id)
-
-        def build():  # runs only when the cached fragment is missing
-            found = public.publicity_page(page=page, office_id=office_id)
-            nav = {
-                "next": f"?page={page + 1}" if found["has_next"] else "",
-                "prev": f"?page={page - 1}" if page > 1 else "",
-            }
-            return _listing(found["publicities"], nav)
-
-        listing = SimpleLazyObject(build)
-    context = {"title": "公示", "listing": listing, "fragment_key": fragment_key}
+    """The public portal (no login): current 公示 by committee with the contact for objections; past 公示 and the
+    评审结果 documents (发文) by year; every committee's windows, office, phone and address; the objection
+    status lookup and certificate verification."""
+    past = (
+        Publicity.objects.filter(closed_at__isnull=False)
+        .select_related("office", "unit")
+        .annotate(n=Count("entries"))
+        .order_by("-starts_on", "-id")[:300]
+    )
+    publications = Publication.objects.annotate(n=Count("applications")).order_by("-date", "-id")[:300]
+    context = {
+        "title": "公示公告",
+        "groups": _current_groups(),
+        "past": _by_year(past, lambda p: p.starts_on),
+        "publications": _by_year(publications, lambda p: p.date),
+        "committees": _committees(),
+        "receipt_form": ObjectionStatusForm(),
+    }
     return render_page(request, "publicity/public_list.html", context)
 
 
@@ -85,29 +137,50 @@ def _int(value) -> int:
 def objection_new(request, entry_pk: int):
     entry = _current_entries().filter(pk=entry_pk).first()
     if entry is None:
-        raise Http404("该申报不在公示期内")
+        raise Http404("该申报不在公示期内，或公示已结束")
     form = ObjectionForm(request.POST or None)
-    context = {"title": "提出异议", "entry": entry, "form": form}
+    pub = entry.publicity
+    context = {"title": "提出异议", "entry": entry, "form": form,
+               "contact": _office_contact(pub.office) if pub.office_id else None}  # fmt: skip
     if request.method == "POST":
         form.is_valid()
-        data = form.cleaned_data
+        data = {key: form.data.get(key, "") for key in ("name", "contact", "content")}
         try:
             throttle.check("objection", request)  # the API's rate, in the same shared counter (issue 16)
             if form.errors:
                 raise DomainError("invalid", "；".join(m for ms in form.errors.values() for m in ms))
-            services.objection_file(
-                application=entry.application, name=data.get("name", ""), contact=data.get("contact", ""),
-                content=data.get("content", ""),
-            )  # fmt: skip
+            services.objection_validate(**data)
+            objection = services.objection_file(application=entry.application, **data)
         except DomainError as exc:
             context["error"] = error_context(exc)
             return render_page(request, "publicity/objection_form.html", context, status=exc.status)
-        return redirect("objection-thanks")
+        messages.success(request, f"异议已受理，回执号 {objection.receipt}。请妥善保存，凭回执号查询办理进度。")
+        return redirect("objection-status", receipt=objection.receipt)
     return render_page(request, "publicity/objection_form.html", context)
 
 
 def objection_thanks(request):
     return render_page(request, "publicity/objection_thanks.html", {"title": "异议已受理"})
+
+
+def objection_status(request, receipt: str = ""):
+    """The objector follows the objection by its receipt (case-insensitive): its status and dates, who handles
+    it — never the content, the objector, or the investigation's private findings."""
+    receipt = receipt or request.GET.get("receipt", "")
+    form = ObjectionStatusForm({"receipt": receipt} if receipt else None)
+    context = {"title": "异议办理进度", "form": form}
+    if receipt:
+        objection = services.objection_by_receipt(receipt)
+        if objection is None:
+            context["error"] = {"message": f"未查到回执号「{receipt.strip()}」的异议，请核对后重新输入"}
+            return render_page(request, "publicity/objection_status.html", context, status=404)
+        pub = objection.publicity
+        context.update({
+            "objection": objection,
+            "handler": pub.office.name if pub.office_id else (pub.unit.name if pub.unit_id else ""),
+            "contact": _office_contact(pub.office) if pub.office_id else None,
+        })  # fmt: skip
+    return render_page(request, "publicity/objection_status.html", context)
 
 
 def certificate_verify(request):

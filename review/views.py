@@ -6,11 +6,11 @@ Views add no rule: the services decide, and a DomainError comes back as its Chin
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 from collections import Counter, defaultdict
 
-import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -33,12 +33,14 @@ from applications.models.case import PUBLICITY_STATES
 from applications.views import error_context, render_case, render_page, show_error, visible_case
 from publicity import certificates
 from publicity import services as pub_services
+from publicity import views as public_views
 from publicity.models import Objection, Publicity
-from zhicheng import workdays
+from zhicheng import calendar_file, workdays
 from zhicheng.db_router import reading_replica, replica_reads
 from zhicheng.errors import DomainError, PermissionDenied
 from zhicheng.roles import Role
 
+from . import calendar_preview, charts
 from . import permissions as review_perms
 from . import selectors as review_selectors
 from . import services as review_services
@@ -64,8 +66,10 @@ def _roles(user) -> set[str]:
     return {m.role for m in perms.memberships(user)}
 
 
-@login_required
 def home(request):
+    """Signed in: the user's workbench. Not signed in: the public portal (公示, 发文, 受理安排, 证书核验)."""
+    if not request.user.is_authenticated:
+        return public_views.public_publicity(request)
     roles = _roles(request.user)
     if Role.SUPERVISOR in roles:
         return redirect("dashboard")
@@ -284,7 +288,8 @@ def paper_receipt(request):
     """The committee clerk records paper materials by case number."""
     form = PaperReceiptForm(request.POST)
     number = form.data.get("number", "").strip()
-    app = selectors.application_list(user=request.user).filter(number=number).first()
+    # Case numbers are upper case (ZJ2024PS000001): a clerk typing zj2024ps000001 finds the same case.
+    app = selectors.application_list(user=request.user).filter(number=number.upper()).first()
     try:
         if app is None:
             raise DomainError("not_found", f"未找到申报编号为「{number}」的申报，或您无权办理")
@@ -457,6 +462,7 @@ def dashboard(request):
         "in_publicity": sum(by_state.get(s, 0) for s in PUBLICITY_STATES),
         "today": today,
         "week_end": week_end,
+        "trend": charts.trends(Application.objects.filter(submitted_at__gte=timezone.now() - dt.timedelta(days=366))),
     }
     return render_page(request, "review/dashboard.html", context)
 
@@ -498,7 +504,7 @@ def _pass_rates_counted() -> list[dict]:
     for label, row in sorted(per.items()):
         rate = row["passed"] / row["candidates"] if row["candidates"] else 0
         cap_rate = row["cap"] / row["candidates"] if row["candidates"] else 0
-        rows.append({"label": label, "rate_pct": round(rate * 100), "cap_pct": round(cap_rate * 100),
+        rows.append({"label": label, "rate": rate, "rate_pct": round(rate * 100), "cap_pct": round(cap_rate * 100),
                      "over": row["passed"] > row["cap"], "passed": row["passed"], "cap": row["cap"],
                      "candidates": row["candidates"]})  # fmt: skip
     return rows
@@ -560,28 +566,45 @@ def xlsx_response(title: str, headers: list[str], rows: list[list]) -> HttpRespo
 
 @login_required
 def calendar_page(request):
-    """The working-day calendar: imported years, per-day overrides, and the import of a year's arrangement."""
+    """The working-day calendar: imported years, per-day overrides, and the import of a year's arrangement — a
+    file is checked line by line and previewed (the days and the open periods it moves) before it is confirmed.
+    A POST without `action=preview` imports at once (the API and scripts do that)."""
+    _require_supervisor(request.user)
+    if request.method != "POST":
+        return render_page(request, "review/calendar.html", _calendar_context())
+    action = request.POST.get("action", "")
     try:
-        _require_supervisor(request.user)
-        if request.method == "POST":
+        if action == "confirm":
+            raw = base64.b64decode(request.POST.get("content", "").encode() or b"", validate=False)
+        else:
             upload = request.FILES.get("file")
             if upload is None:
                 raise DomainError("calendar_no_file", "请选择年度放假安排文件（YAML 或 JSON）")
-            try:
-                data = yaml.safe_load(upload.read().decode("utf-8"))
-            except (UnicodeDecodeError, yaml.YAMLError):
-                raise DomainError("calendar_bad_file", "文件不是有效的 YAML/JSON（UTF-8）") from None
-            if not isinstance(data, dict):
-                raise DomainError("calendar_bad_file", "放假安排文件须包含 year（年份）和 source（依据文件）")
-            year, days = workdays.calendar_import_year(data=data, actor=request.user)
-            messages.success(
-                request, f"已导入 {year.year} 年放假安排（{year.source}），共 {days} 天调整；暂定期限将重新计算。"
-            )
-            return redirect("calendar")
+            if upload.size > 256 * 1024:
+                raise DomainError("calendar_too_large", "放假安排文件不应超过 256 KB")
+            raw = upload.read()
+        data = calendar_file.calendar_file_parse(raw)
+        if action == "preview":
+            preview = calendar_preview.calendar_import_preview(data=data)
+            context = {**_calendar_context(), "preview": preview, "content": base64.b64encode(raw).decode()}
+            return render_page(request, "review/calendar.html", context)
+        year, days = workdays.calendar_import_year(data=data, actor=request.user)
     except DomainError as exc:
         return render_page(request, "review/calendar.html", {**_calendar_context(), "error": error_context(exc)},
                            status=exc.status)  # fmt: skip
-    return render_page(request, "review/calendar.html", _calendar_context())
+    messages.success(
+        request, f"已导入 {year.year} 年放假安排（{year.source}），共 {days} 天调整；未到期的期限已重新计算。"
+    )
+    return redirect("calendar")
+
+
+@login_required
+def calendar_sample(request):
+    """The sample import file, to download and edit."""
+    _require_supervisor(request.user)
+    response = HttpResponse(calendar_file.SAMPLE.encode(), content_type="application/x-yaml; charset=utf-8")
+    response["Content-Disposition"] = "attachment; filename=calendar-sample-2027.yaml"
+    return response
 
 
 def _calendar_context() -> dict:
@@ -590,6 +613,7 @@ def _calendar_context() -> dict:
     today = workdays.local_date(timezone.now())
     return {
         "title": "工作日历",
+        "sample": calendar_file.SAMPLE,
         "years": list(CalendarYear.objects.all()),
         "overrides": list(CalendarDay.objects.filter(date__year__gte=today.year - 1).order_by("date")[:200]),
         "provisional": app_deadlines.provisional_waiting(),

@@ -109,12 +109,12 @@ def test_unit_approve_starts_a_publicity_the_public_sees(world, api, in_window):
     assert [row["name"] for row in public] == [app.applicant.name]
     r = api().post(
         "/api/v1/public/objections/",
-        {"entry": public[0]["id"], "name": "王五", "contact": "139", "content": "论文抄袭"},
+        {"entry": public[0]["id"], "name": "王五", "contact": "13900000000", "content": "论文抄袭"},
         format="json",
     )
     assert r.status_code == 201 and "不会公开" in r.json()["message"]
     objections = api(world.unit_reviewer).get("/api/v1/objections/").json()["results"]
-    assert objections[0]["contact"] == "139"
+    assert objections[0]["contact"] == "13900000000"
     r = api(world.unit_reviewer).post(
         f"/api/v1/objections/{objections[0]['id']}/decide/", {"upheld": True, "reason": "查实"}, format="json"
     )

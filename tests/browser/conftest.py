@@ -28,6 +28,7 @@ ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=zh-CN",  # the browser's own words (file picker, dialogs) in Chinese, as the users see them
 ]
 
 
@@ -55,7 +56,11 @@ def new_page(browser, live_server):
         )
         context.set_default_timeout(15000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        # Irreversible acts ask for confirmation (data-confirm): accept, and keep what was asked for the test.
+        page.dialogs = []
+        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.accept()))
+        return page
 
     yield make
     for context in contexts:
@@ -77,10 +82,10 @@ def clock(live_server):
     move("reset")
 
 
-def screenshot(page, name: str, *, readme: bool = False) -> Path:
+def screenshot(page, name: str, *, readme: bool = False, full_page: bool = True) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     if readme and os.environ.get("ZHICHENG_UPDATE_SCREENSHOTS") == "1":  # refresh the README's copies on request
         README_SHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, README_SHOTS / f"{name}.png")

@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Chinese 400/403/404/405/429/500 pages, DEBUG on or off (zhicheng/error_pages.py).
+    "zhicheng.error_pages.ErrorPageMiddleware",
     # Must be last: locks an account/IP out after repeated failed logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -98,6 +100,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 ROOT_URLCONF = "zhicheng.urls"
+CSRF_FAILURE_VIEW = "zhicheng.error_pages.csrf_failure"
 WSGI_APPLICATION = "zhicheng.wsgi.application"
 AUTH_USER_MODEL = "zhicheng.User"
 LOGIN_URL = "/login/"
@@ -264,6 +267,10 @@ ZHICHENG = {
     "CALENDAR_PROVISIONAL_DECEMBER_FROM": int(os.environ.get("ZHICHENG_CALENDAR_PROVISIONAL_DECEMBER_FROM", "25")),
     # Run by `load_demo` after its own data, in its transaction: demo data of the apps above `applications`.
     "DEMO_EXTENSIONS": ["review.demo.load_demo_review"],
+    # A public objection's content needs at least this many letters or characters (publicity.services).
+    "OBJECTION_MIN_CHARS": int(os.environ.get("ZHICHENG_OBJECTION_MIN_CHARS", "4")),
+    # The site's public address: the certificate's QR code opens {PUBLIC_BASE_URL}/verify/?number=…&name=….
+    "PUBLIC_BASE_URL": os.environ.get("ZHICHENG_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
     # Issue 16: how many reverse proxies append to X-Forwarded-For in front of the app (0: none, trust the socket).
     "TRUSTED_PROXIES": int(os.environ.get("ZHICHENG_TRUSTED_PROXIES", "0")),
     # API tokens expire this many hours after they were issued (and on every password change).

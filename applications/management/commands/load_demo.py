@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from applications.demo import DEMO_PASSWORD, accounts, applicant_accounts, load_demo, summary
+from zhicheng.roles import Role
 
 
 class Command(BaseCommand):
@@ -16,7 +17,8 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for acc in accounts():
-            self.stdout.write(f"  {acc.role.label:<16} {acc.username:<12} {acc.name}（{acc.scope}）")
+            admin = "，可登录后台 /admin/" if acc.role == Role.SUPERVISOR else ""  # is_staff says it, not the name
+            self.stdout.write(f"  {acc.role.label:<16} {acc.username:<12} {acc.name}（{acc.scope}{admin}）")
         rows = applicant_accounts()
         if rows:
             self.stdout.write("演示申报人（同一密码；也可用证件号码或手机号登录）：")
