@@ -305,13 +305,14 @@ def _demo_cycle_cases(unit: Unit, users: dict, cycle: ReviewCycle, initial: Init
     applicant = users[Role.APPLICANT].applicant_profile
     if Application.objects.filter(applicant=applicant, review_cycle=cycle).exists():
         return 0
-    services.application_create(
+    draft = services.application_create(
         actor=applicant.user,
         route=Route.REVIEW,
         series=Series.objects.get(name="建设工程"),
         level=Level.objects.get(name="中级"),
         review_cycle=cycle,
     )
+    demo_materials(draft)  # the 评审 materials list is checked at submission (issue 14)
     made = 1
     if initial is None:
         return made

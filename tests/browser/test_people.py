@@ -122,6 +122,10 @@ def test_unit_and_person_register_and_the_named_reviewer_approves(demo, new_page
     person.get_by_role("button", name="下一步：条件预检").click()
     expect(person.locator("#precheck")).to_contain_text("资历 7 年 ≥ 4 年")
     expect(person.locator("#precheck")).to_contain_text("2025 年继续教育 96/90 学时")
+    from tests.factories import review_materials
+
+    review_materials(Application.objects.get(applicant__name="卫新人"))  # issue 14: checked at submission
+    person.reload()
     pledge = person.get_by_label("我已阅读并签署以上告知承诺书")
     pledge.scroll_into_view_if_needed()
     pledge.check()

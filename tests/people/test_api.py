@@ -117,6 +117,9 @@ def test_register_fill_precheck_submit_and_the_unit_reviewer_approves(world, dem
     r = me.post("/api/v1/applications/", body, format="json")
     assert r.status_code == 201, r.content
     app_id = r.json()["id"]
+    from tests.factories import review_materials
+
+    review_materials(Application.objects.get(pk=app_id))  # issue 14: the 评审 materials list, checked at submission
     r = me.post(f"/api/v1/applications/{app_id}/submit/", {"pledge_accepted": True}, format="json")
     assert r.status_code == 200 and r.json()["status"] == "unit_review", r.content
 
