@@ -13,13 +13,13 @@ from django.db import transaction
 
 from .models import ApplicationWindow, Committee, InitialCycle, ReviewCycle
 from .orgs import org_event
-from .reference_data import REFERENCE_DIR, _read
+from .reference_data import _read
 
 DEMO_FILE = "demo_cycle.yaml"
 
 
 def demo_settings() -> dict:
-    return _read(DEMO_FILE, REFERENCE_DIR)
+    return _read(DEMO_FILE)
 
 
 def _window(today: dt.date, conf: dict) -> tuple[dt.date, dt.date]:
@@ -48,6 +48,7 @@ def demo_cycles_ensure(*, today: dt.date, actor=None) -> tuple[ReviewCycle | Non
             ce_hours=base.ce_hours,
             intermediate_deadline=base.intermediate_deadline.replace(year=year),
             source=conf["source"].format(source=base.source),
+            documents=dict(base.documents),  # the demo year applies the base year's documents, cited as they are
             rules=rules,
             is_demo=True,
         )
@@ -78,6 +79,7 @@ def demo_cycles_ensure(*, today: dt.date, actor=None) -> tuple[ReviewCycle | Non
             start=start,
             end=end,
             source=conf["source"].format(source=base_initial.source),
+            documents=dict(base_initial.documents),
             office=base_initial.office,
             rules=copy.deepcopy(base_initial.rules),
             is_demo=True,

@@ -16,6 +16,7 @@ from functools import cached_property
 from zhicheng.errors import DomainError
 
 from . import routing, windows
+from .documents import ASSOCIATION, cite
 from .models import (
     Application,
     Committee,
@@ -30,8 +31,6 @@ from .models import (
 )
 from .selectors import cycle_current
 
-SEED_000 = "镇职称办〔2024〕11号"
-SEED_001 = "镇技协〔2024〕1号"
 # A case in these states holds no committee for seed 000 四 (one committee per level per year).
 NOT_LIVE = (Status.DRAFT, Status.WITHDRAWN, Status.RETURNED, Status.REJECTED, Status.ABANDONED)
 
@@ -462,7 +461,7 @@ class InitialProposal:
 
 def propose_initial_level(case: _Case) -> InitialProposal:
     """The highest 初定 level the education and years allow (seed 001 二), with the rule that gives it."""
-    document = case.rules.get("document", SEED_001)
+    document = case.rules.get("document") or cite(case.cycle, doc=ASSOCIATION)
     start_of_work = case.work_start()
     best: tuple[int, str, str] | None = None
     hints: list[tuple[dt.date, str]] = []

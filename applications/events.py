@@ -14,6 +14,7 @@ from django.utils import timezone
 from zhicheng.roles import Role
 
 from . import counters
+from .documents import act_rule
 from .models import Application, ApplicationEvent
 from .workflow import Act, Action
 
@@ -66,13 +67,21 @@ def act_event(
 ) -> ApplicationEvent:
     """The record of one act of the workflow: who, in which capacity, from, to, why, under which rule."""
     return _event(
-        app, action=act.name, actor=actor, role=role, from_status=from_status, reason=reason, rule=act.rule, data=data
+        app,
+        action=act.name,
+        actor=actor,
+        role=role,
+        from_status=from_status,
+        reason=reason,
+        rule=act_rule(app, act),
+        data=data,
     )
 
 
 def act_event_columns(act: Act, *, reason: str) -> dict:
-    """The constant columns of `act_event` for an act of the system, for a set-based INSERT."""
-    return {"actor_role": Role.SYSTEM.value, "action": Action(act.name).value, "reason": reason, "rule": act.rule}
+    """The constant columns of `act_event` for an act of the system, for a set-based INSERT; the rule is per case
+    (its cycle's documents): see `documents.act_rule_sql`."""
+    return {"actor_role": Role.SYSTEM.value, "action": Action(act.name).value, "reason": reason}
 
 
 def deadline_recomputed_event(

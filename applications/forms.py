@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from zhicheng import workdays
 
+from .documents import current_cite
 from .models import Level, Material, Route, Series, Specialty, Subspecialty
 from .selectors import cycle_current
 
@@ -23,12 +24,12 @@ class ApplicationStartForm(forms.Form):
         label="小专业", queryset=Subspecialty.objects.none(), required=False, empty_label="（不区分小专业）"
     )
     level = forms.ModelChoiceField(label="申报级别", queryset=Level.objects.all(), empty_label="请选择级别")
-    young_talent_direct = forms.BooleanField(
-        label="民营企业优秀青年人才，直接申报中级（镇职称办〔2024〕11号 二(一)）", required=False
-    )
+    young_talent_direct = forms.BooleanField(label="民营企业优秀青年人才，直接申报中级", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        rule = current_cite(Route.REVIEW, "二(一)")  # the cycle a new application would use
+        self.fields["young_talent_direct"].label = f"民营企业优秀青年人才，直接申报中级（{rule}）"
         data = self.data or {}
         series_id = data.get("series") or None
         specialty_id = data.get("specialty") or None

@@ -13,11 +13,19 @@ from zhicheng.errors import DomainError, PermissionDenied
 
 from . import permissions as perms
 from . import services
+from .documents import case_cite, current_cite
 from .idcard import normalise_id
-from .models import Application, IntegrityRecord, Status
+from .models import Application, IntegrityRecord, Route, Status
 from .orgs import org_event
 
-SOURCE = "镇职称办〔2024〕11号 七(三)"
+
+def _source(application=None) -> str:
+    """seed 000 七(三) of the case's cycle; of the current 评审 cycle for a record made without a case."""
+    if application is not None:
+        return case_cite(application, "七(三)")
+    return current_cite(Route.REVIEW, "七(三)")
+
+
 YEARS = services.INTEGRITY_YEARS
 
 
@@ -44,9 +52,9 @@ def _create(actor, name, id_number, finding, source_document, found_on, applicat
     if not name or not number:
         raise DomainError("invalid", "请填写姓名和证件号码", fields={"name": ["必填"], "id_number": ["必填"]})
     if not finding:
-        raise DomainError("finding_required", "记入诚信档案须写明认定事实", source=SOURCE)
+        raise DomainError("finding_required", "记入诚信档案须写明认定事实", source=_source(application))
     if not source_document:
-        raise DomainError("source_required", "请填写认定来源文书（名称及文号）", source=SOURCE)
+        raise DomainError("source_required", "请填写认定来源文书（名称及文号）", source=_source(application))
     if found_on > workdays.local_date(timezone.now()):
         raise DomainError("invalid", "认定日期不能晚于今天")
     record = IntegrityRecord.objects.create(
@@ -86,7 +94,7 @@ def application_fraud_veto(*, application: Application, actor, finding: str, sou
         app = application
         if application.status != Status.REJECTED:
             if not (finding or "").strip():
-                raise DomainError("finding_required", "一票否决须写明认定事实", source=SOURCE)
+                raise DomainError("finding_required", "一票否决须写明认定事实", source=_source(application))
             app = services.application_reject(
                 application=application, actor=actor, reason=f"弄虚作假，一票否决：{finding}"
             )

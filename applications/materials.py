@@ -23,10 +23,11 @@ from zhicheng.errors import DomainError, PermissionDenied, TransitionConflict
 from zhicheng.workdays import local_date
 
 from . import permissions as perms
+from .documents import ASSOCIATION, case_cite, current_cite
 from .models import Application, Material, Route, Status
 from .selectors import application_list
 
-SOURCE = "镇技协〔2024〕1号 五(三)"
+INITIAL_SECTION = "五(三)"  # seed 001 五(三): the 初定 materials, of the case's cycle association notice
 EDITABLE = (Status.DRAFT, Status.CORRECTION)
 
 
@@ -75,7 +76,8 @@ _ZIP_MARKERS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x01\x02")
 
 
 def _refuse(code: str, message: str) -> DomainError:
-    return DomainError(code, message, source=SOURCE, fields={"file": [message]})
+    source = current_cite(Route.INITIAL, INITIAL_SECTION, ASSOCIATION)
+    return DomainError(code, message, source=source, fields={"file": [message]})
 
 
 def _active(rule: str) -> DomainError:
@@ -332,7 +334,7 @@ def review_material_items(application: Application) -> list[dict]:
 def materials_source(application: Application) -> str:
     """The source to cite when materials are missing at submission."""
     if application.route == Route.INITIAL:
-        return SOURCE
+        return case_cite(application, INITIAL_SECTION, ASSOCIATION)
     return "；".join(dict.fromkeys(i["source"] for i in review_material_items(application) if i["source"]))
 
 

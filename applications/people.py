@@ -17,6 +17,7 @@ from zhicheng.errors import DomainError, PermissionDenied
 from zhicheng.roles import Role
 
 from . import permissions as perms
+from .documents import current_cite
 from .idcard import DOCUMENT_SOURCES, document_problem, id_hash, normalise_id
 from .models import (
     ApplicantProfile,
@@ -26,12 +27,12 @@ from .models import (
     ExamPass,
     HeldTitle,
     RoleMembership,
+    Route,
     Status,
     Unit,
 )
 from .orgs import is_unit_admin, is_unit_hr, org_event
 
-SEED_000 = "镇职称办〔2024〕11号"
 PHONE_SOURCE = "中国大陆11位手机号码"
 # Cases whose reviewers must hear of a change to the applicant's record.
 LIVE_AFTER_SUBMISSION = [
@@ -84,7 +85,10 @@ def check_identity(*, id_kind: str, id_number: str, work_permit_number: str = ""
     if id_kind == ApplicantProfile.IdKind.PASSPORT and not work_permit_number.strip():
         message = "持护照申报须填写外国人来华工作许可证号"
         raise DomainError(
-            "work_permit_required", message, source=f"{SEED_000} 一(二)", fields={"work_permit_number": [message]}
+            "work_permit_required",
+            message,
+            source=current_cite(Route.REVIEW, "一(二)"),
+            fields={"work_permit_number": [message]},
         )
     if id_kind != ApplicantProfile.IdKind.RESIDENT and birth_date is None:
         raise DomainError(
@@ -359,7 +363,7 @@ def profile_entry_save(*, profile: ApplicantProfile, actor, kind: str, values: d
         elif not values.get("hours"):
             raise DomainError(
                 "invalid",
-                "请填写公需科目和专业科目学时（镇职称办〔2024〕11号 二(九)）",
+                f"请填写公需科目和专业科目学时（{current_cite(Route.REVIEW, '二(九)')}）",
                 fields={"public_hours": ["请填写学时"]},
             )
     old = None

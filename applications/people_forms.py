@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from .documents import ASSOCIATION, current_cite
 from .models import (
     ApplicantProfile,
     Committee,
@@ -13,6 +14,7 @@ from .models import (
     ExamPass,
     HeldTitle,
     Region,
+    Route,
     Unit,
 )
 from .orgs import UNIT_ROLES
@@ -59,13 +61,16 @@ class ProfileForm(forms.ModelForm):
             "sanction_until": DATE["widget"],
         }
         labels = {
-            "is_civil_servant": "本人是公务员或参照公务员法管理人员（不得申报，镇职称办〔2024〕11号 一(三)）",
             "is_retired": "本人已离退休（不得申报）",
-            "sanction_until": "党纪政务行政处分影响期至（无则留空；影响期内不得初定，镇技协〔2024〕1号 一(三)）",
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The rules cited are those of the cycles a new application would use (cycle data, not code).
+        barred = current_cite(Route.REVIEW, "一(三)")
+        sanction = current_cite(Route.INITIAL, "一(三)", ASSOCIATION)
+        self.fields["is_civil_servant"].label = f"本人是公务员或参照公务员法管理人员（不得申报，{barred}）"
+        self.fields["sanction_until"].label = f"党纪政务行政处分影响期至（无则留空；影响期内不得初定，{sanction}）"
         self.fields["unit"].queryset = Unit.objects.filter(state=Unit.State.CONFIRMED).order_by("name")
         self.fields["unit"].empty_label = "请选择已确认的单位"
 

@@ -23,6 +23,14 @@ class Periods:
     correction_max_working_days: int
     sources: dict
 
+    def least_working_days(self, publicity_kind: str) -> int:
+        """The least a main-line step lasts (the 办件进度 estimate): its publicity's length, 0 for other steps."""
+        if not publicity_kind:
+            return 0
+        if publicity_kind == "result":
+            return self.result_publicity_working_days
+        return self.publicity_min_working_days
+
 
 DEFAULTS = {
     "publicity_min_working_days": 5,
@@ -58,7 +66,17 @@ def cycle_periods(cycle=None) -> Periods:
 
 
 def application_cycle(application):
-    """The cycle whose periods bind a case."""
-    if application.review_cycle_id:
-        return application.review_cycle
-    return application.initial_cycle if application.initial_cycle_id else None
+    """The cycle whose periods and documents bind a case; from the case's cached row, else the reference cache
+    (refcache: no query per case for a table of a few rows)."""
+    from . import refcache  # late: refcache imports the models, which import the workflow that imports this
+
+    for name in ("review_cycle", "initial_cycle"):
+        pk = getattr(application, f"{name}_id")
+        if pk:
+            field = application._meta.get_field(name)
+            return (
+                field.get_cached_value(application)
+                if field.is_cached(application)
+                else refcache.get(field.related_model, pk)
+            )
+    return None

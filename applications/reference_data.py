@@ -14,6 +14,7 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
+from .documents import cite
 from .models import (
     ApplicationWindow,
     Committee,
@@ -27,9 +28,20 @@ from .models import (
     Subspecialty,
 )
 
-REFERENCE_DIR = Path(settings.BASE_DIR) / "data" / "reference"
-RULES_DIR = Path(settings.BASE_DIR) / "data" / "rules"
-ANNEX_SOURCE = "镇职称办〔2024〕11号 附件"
+
+def data_dir() -> Path:
+    """The data directory (settings.ZHICHENG["DATA_DIR"], default <BASE_DIR>/data): reference/ and rules/ below it.
+    A year is added there as files (docs/eligibility.md「新增年度」)."""
+    configured = settings.ZHICHENG.get("DATA_DIR")
+    return Path(configured) if configured else Path(settings.BASE_DIR) / "data"
+
+
+def reference_dir() -> Path:
+    return data_dir() / "reference"
+
+
+def rules_dir() -> Path:
+    return data_dir() / "rules"
 
 
 @dataclass
@@ -43,8 +55,8 @@ class LoadReport:
         return sum(self.created.values()) + sum(self.updated.values())
 
 
-def _read(name: str, directory: Path = REFERENCE_DIR) -> dict:
-    with open(directory / name, encoding="utf-8") as fh:
+def _read(name: str, directory: Path | None = None) -> dict:
+    with open((directory or reference_dir()) / name, encoding="utf-8") as fh:
         return yaml.safe_load(fh)
 
 
@@ -108,11 +120,12 @@ def load_reference_data() -> LoadReport:
                 _upsert(report, "小专业", Subspecialty, {"specialty": spec, "name": sub}, {"order": k})
 
     cycles = _read("cycles.yaml")
+    rules_path = rules_dir()
     for c in cycles.get("initial_cycles", []):
         # First: the association is also a schedule row's office, where the annex prints its number without area code.
         office = _upsert(report, "办事机构", CommitteeOffice, {"name": c["association"]}, {"phones": [c["phone"]]})
-        rules_file = RULES_DIR / f"initial_{c['year']}.yaml"
-        rules = _read(rules_file.name, RULES_DIR) if rules_file.exists() else {}
+        rules_file = rules_path / f"initial_{c['year']}.yaml"
+        rules = _read(rules_file.name, rules_path) if rules_file.exists() else {}
         initial = _upsert(
             report,
             "初定年度",
@@ -123,14 +136,15 @@ def load_reference_data() -> LoadReport:
                 "start": _date(c["start"]),
                 "end": _date(c["end"]),
                 "source": c["source"],
+                "documents": c.get("documents") or {},
                 "office": office,
                 "rules": rules,
             },
         )
         _set_m2m(report, "初定年度", initial.series, list(Series.objects.filter(name__in=c["series"])))
     for c in cycles["review_cycles"]:
-        rules_file = RULES_DIR / f"{c['year']}.yaml"
-        rules = _read(rules_file.name, RULES_DIR) if rules_file.exists() else {}
+        rules_file = rules_path / f"{c['year']}.yaml"
+        rules = _read(rules_file.name, rules_path) if rules_file.exists() else {}
         cycle = _upsert(
             report,
             "评审年度",
@@ -143,6 +157,7 @@ def load_reference_data() -> LoadReport:
                 "ce_hours": c["continuing_education"]["hours"],
                 "intermediate_deadline": _date(c["intermediate_review_deadline"]),
                 "source": c["source"],
+                "documents": c.get("documents") or {},
                 "rules": rules,
             },
         )
@@ -202,5 +217,5 @@ def _load_schedule(report: LoadReport, cycle: ReviewCycle, schedule: dict) -> No
                     "网络申报时间",
                     ApplicationWindow,
                     {"committee": committee, "start": _date(w["start"]), "end": _date(w["end"])},
-                    {"source": ANNEX_SOURCE},
+                    {"source": cite(cycle, "附件")},
                 )

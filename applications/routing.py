@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 from zhicheng.errors import DomainError
 
-from .models import Application, Committee
-
-SOURCE = "镇职称办〔2024〕11号 附件"
+from .documents import cite, current_cite
+from .models import Application, Committee, Route
 
 
 @dataclass(frozen=True)
@@ -23,7 +22,7 @@ class RouteResult:
     committee: Committee | None
     code: str = ""
     reason: str = ""
-    source: str = SOURCE
+    source: str = ""
 
     @property
     def ok(self) -> bool:
@@ -32,8 +31,8 @@ class RouteResult:
 
 def _source(cycle) -> str:
     if cycle is None:
-        return SOURCE
-    return (cycle.rules or {}).get("sources", {}).get("route") or f"{cycle.source} 附件"
+        return current_cite(Route.REVIEW, "附件")
+    return (cycle.rules or {}).get("sources", {}).get("route") or cite(cycle, "附件")
 
 
 def _series_names(series) -> set[str]:

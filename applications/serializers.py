@@ -447,7 +447,9 @@ class RequiredBooleanField(serializers.BooleanField):
 class CalendarOverrideSerializer(serializers.ModelSerializer):
     is_workday = RequiredBooleanField(help_text="true：调休上班日；false：放假日")
     name = serializers.CharField(max_length=100, allow_blank=True, required=False, default="")
-    source = serializers.CharField(max_length=200, help_text="依据文件，如 国办发明电〔2024〕7号")
+    source = serializers.CharField(
+        max_length=200, help_text="依据文件，如 国务院办公厅关于当年部分节假日安排的通知文号"
+    )
 
     class Meta:
         model = CalendarDay

@@ -26,6 +26,7 @@ from zhicheng.roles import Role
 from . import counters, events
 from . import permissions as perms
 from . import workflow as wf
+from .documents import act_rule, case_cite, cite, cycle_documents
 from .models import (
     ApplicantProfile,
     Application,
@@ -40,17 +41,18 @@ from .selectors import next_actors
 from .titles import held_title_record_for_certified
 
 S = Status
-SEED_000 = wf.SEED_000
-SEED_001 = wf.SEED_001
-PUBLICITY_MIN_WORKING_DAYS = 5  # seed 000 五(一)(三): "不少于5个工作日"
-PAPER_WORKING_DAYS = 10  # seed 000 附件 备注3
 INTEGRITY_YEARS = 3  # seed 000 七(三)
 
-PLEDGE_TEXT = (
-    "本人承诺：所提交的学历学位、资格证书、业绩成果、论文论著等申报材料真实、准确、完整。"
-    "如有弄虚作假，自愿接受撤销所取得职称、记入全省专业技术人员职称申报评审诚信档案库（记录期3年）等处理。"
-    f"（依据：{SEED_000} 七(三)）"
-)
+
+def pledge_text(cycle) -> str:
+    """The 告知承诺 the applicant signs, citing `cycle`'s notice 七(三)."""
+    return (
+        "本人承诺：所提交的学历学位、资格证书、业绩成果、论文论著等申报材料真实、准确、完整。"
+        "如有弄虚作假，自愿接受撤销所取得职称、记入全省专业技术人员职称申报评审诚信档案库（记录期3年）等处理。"
+        f"（依据：{cite(cycle, '七(三)')}）"
+    )
+
+
 # The deadline that bounds an act: after its due time the act is refused and the deadline's consequence follows.
 BOUNDED_BY = {"resubmit": Deadline.Kind.CORRECTION, "paper_received": Deadline.Kind.PAPER}
 
@@ -124,7 +126,7 @@ def act_run(
         reasons = wf.unmet(act, app, now)
         if reasons:
             raise TransitionConflict(
-                Code.CONDITIONS_UNMET, f"「{act.label}」的条件尚未满足：{'；'.join(reasons)}", source=act.rule
+                Code.CONDITIONS_UNMET, f"「{act.label}」的条件尚未满足：{'；'.join(reasons)}", source=act_rule(app, act)
             )
         if prepare is not None:
             prepare(app)
@@ -172,7 +174,7 @@ def available_acts(user, application: Application, *, now: dt.datetime | None = 
         reasons = wf.unmet(act, application, now)
         if act.name in BOUNDED_BY and (late := _expired_deadline(application, act.name, now or timezone.now())):
             reasons.append(f"{late.get_kind_display()}已于{late.last_day:%Y年%m月%d日} 24:00 届满")
-        offers.append(wf.Offer(act, role, reasons))
+        offers.append(wf.Offer(act, role, reasons, cycle_documents(application_cycle(application))))
     return offers
 
 
@@ -198,7 +200,7 @@ def _enforce_deadline(application: Application, name: str, now: dt.datetime) -> 
     raise TransitionConflict(
         Code.DEADLINE_PASSED,
         f"{what}期限已于{dl.last_day:%Y年%m月%d日} 24:00 届满，申报已视为放弃",
-        source=f"{SEED_000} 五(二)" if kind == Deadline.Kind.CORRECTION else f"{SEED_000} 附件备注3",
+        source=case_cite(application, "五(二)" if kind == Deadline.Kind.CORRECTION else "附件备注3"),
     )
 
 
@@ -232,7 +234,11 @@ def application_create(
             Code.NO_PROFILE, "请先完善申报人信息后再创建申报（页面「个人信息」或 /api/v1/me/profile/）"
         )
     if profile.unit_id is None:
-        raise DomainError(Code.NO_UNIT, "请先填写工作单位或人事代理机构", source=f"{SEED_000} 四")
+        raise DomainError(
+            Code.NO_UNIT,
+            "请先填写工作单位或人事代理机构",
+            source=cite(review_cycle if route == Route.REVIEW else initial_cycle, "四"),
+        )
     app = Application(
         applicant=profile,
         unit=profile.unit,
@@ -261,7 +267,7 @@ def application_create(
         app,
         actor=actor,
         role=Role.UNIT_HR if on_behalf else Role.APPLICANT,
-        rule=f"{SEED_000} 四" if on_behalf else "",
+        rule=case_cite(app, "四") if on_behalf else "",
         data={"on_behalf_of": profile.name} if on_behalf else None,
     )
     return app
@@ -277,7 +283,7 @@ def application_submit(*, application: Application, actor, pledge_accepted: bool
     from .routing import route_application
 
     if not pledge_accepted:
-        raise DomainError(Code.PLEDGE_REQUIRED, "提交前须阅读并签署告知承诺书", source=f"{SEED_000} 七(三)")
+        raise DomainError(Code.PLEDGE_REQUIRED, "提交前须阅读并签署告知承诺书", source=case_cite(application, "七(三)"))
     now = timezone.now()
 
     def prepare(app: Application):
@@ -299,7 +305,7 @@ def application_submit(*, application: Application, actor, pledge_accepted: bool
             app.office = app.committee.office
         else:
             app.office = app.initial_cycle.office
-        app.pledge_text = PLEDGE_TEXT
+        app.pledge_text = pledge_text(application_cycle(app))
         app.pledge_signed_at = now
         app.pledge_ip = ip
 
@@ -309,9 +315,10 @@ def application_submit(*, application: Application, actor, pledge_accepted: bool
 # ---------------------------------------------------------------- publicity (the publicity app drives these)
 
 
-def publicity_period(start: dt.date, working_days: int = PUBLICITY_MIN_WORKING_DAYS) -> workdays.PeriodEnd:
-    """A publicity starting on `start` ends at 24:00 of its N-th working day; never fewer than five."""
-    return workdays.add_workdays(start, max(working_days, PUBLICITY_MIN_WORKING_DAYS))
+def publicity_period(start: dt.date, working_days: int | None = None) -> workdays.PeriodEnd:
+    """A publicity starting on `start` ends at 24:00 of its N-th working day (default: the periods' minimum; the
+    case's cycle minimum is enforced by publicity.services.publicity_start, read from applications.periods)."""
+    return workdays.add_workdays(start, working_days or cycle_periods(None).publicity_min_working_days)
 
 
 def _hold_args(period: workdays.PeriodEnd, start: dt.date | None, working_days: int | None) -> tuple:
@@ -324,9 +331,10 @@ def application_unit_approve(
     actor,
     period: workdays.PeriodEnd | None = None,
     start: dt.date | None = None,
-    working_days: int = PUBLICITY_MIN_WORKING_DAYS,
+    working_days: int | None = None,
 ):
-    """Unit review passes and the unit 评前公示 starts (seed 000 五(一))."""
+    """Unit review passes and the unit 评前公示 starts (seed 000 五(一)); default length: the case's cycle minimum."""
+    working_days = working_days or cycle_periods(application_cycle(application)).publicity_min_working_days
     start = start or workdays.local_date(timezone.now())
     period = period or publicity_period(start, working_days)
     return act_run(
@@ -349,9 +357,11 @@ def application_committee_approve(
     actor,
     period: workdays.PeriodEnd | None = None,
     start: dt.date | None = None,
-    working_days: int = PUBLICITY_MIN_WORKING_DAYS,
+    working_days: int | None = None,
 ):
-    """Committee office review passes: the committee 公示 starts and paper materials fall due in 10 working days."""
+    """Committee office review passes: the committee 公示 starts and paper materials fall due in the cycle's number
+    of working days (10 in 2024, 附件备注3)."""
+    working_days = working_days or cycle_periods(application_cycle(application)).publicity_min_working_days
     today = workdays.local_date(timezone.now())
     start = start or today
     period = period or publicity_period(start, working_days)
@@ -378,10 +388,6 @@ def application_committee_approve(
         data={"publicity_last_day": period.last_day.isoformat(), "paper_last_day": paper.last_day.isoformat()},
         after=after,
     )
-
-
-# state → (the act that ends its publicity, its rule, its reason): read from the declaration.
-END_OF_PUBLICITY = {state: (name, wf.ACTS[name].rule, wf.ACTS[name].label) for state, name in wf.CLOSING_ACT.items()}
 
 
 def application_publicity_end(*, application: Application):
@@ -411,7 +417,9 @@ def application_mark_paper_received(*, application: Application, actor):
 def application_paper_extend(*, application: Application, actor, working_days: int, reason: str):
     """The clerk extends the paper deadline once, before it passes, with a recorded reason (附件备注3)."""
     if not reason.strip():
-        raise DomainError(Code.REASON_REQUIRED, "延长纸质材料报送期限须说明理由", source=f"{SEED_000} 附件备注3")
+        raise DomainError(
+            Code.REASON_REQUIRED, "延长纸质材料报送期限须说明理由", source=case_cite(application, "附件备注3")
+        )
     if not 1 <= working_days <= 20:
         raise DomainError(Code.BAD_DAYS, "延长期限应为 1～20 个工作日")
     now = timezone.now()
@@ -456,7 +464,9 @@ def application_request_correction(
     """A reviewer lists ALL missing items at once with a deadline in working days (seed 000 五(二))."""
     items = [str(i).strip() for i in items or [] if str(i).strip()]
     if not items:
-        raise DomainError(Code.ITEMS_REQUIRED, "须一次性列明需要补正的全部内容", source=f"{SEED_000} 五(二)")
+        raise DomainError(
+            Code.ITEMS_REQUIRED, "须一次性列明需要补正的全部内容", source=case_cite(application, "五(二)")
+        )
     periods = cycle_periods(application_cycle(application))
     days = working_days or periods.correction_working_days
     low, high = periods.correction_min_working_days, periods.correction_max_working_days
@@ -474,7 +484,7 @@ def application_request_correction(
                 Code.CORRECTION_ONCE,
                 f"本环节（{_status_label(app.status)}）已一次性告知过补正内容，不能再次退回补正；"
                 "如仍不符合条件，请作出不予通过决定",
-                source=f"{SEED_000} 五(二)",
+                source=case_cite(app, "五(二)"),
             )
 
     def after(app: Application, role: Role):
@@ -551,7 +561,7 @@ def application_resubmit(*, application: Application, actor, answers: dict | Non
             raise DomainError(
                 Code.CORRECTION_UNANSWERED,
                 "以下补正事项尚未补正（请上传该类材料或逐项填写说明）：" + "；".join(missing),
-                source=f"{SEED_000} 五(二)",
+                source=case_cite(app, "五(二)"),
                 fields={"unanswered": missing},
             )
         rows.extend(answered)
@@ -602,7 +612,7 @@ def application_abandon(*, deadline: Deadline, now: dt.datetime | None = None):
 def application_return(*, application: Application, actor, reason: str):
     """Out of scope or wrongly routed: back by the channel it came, and the applicant is told why (seed 000 五(三))."""
     if not reason.strip():
-        raise DomainError(Code.REASON_REQUIRED, "退回须说明理由", source=f"{SEED_000} 五(三)")
+        raise DomainError(Code.REASON_REQUIRED, "退回须说明理由", source=case_cite(application, "五(三)"))
     return act_run(application, "return_out_of_scope", actor=actor, reason=reason)
 
 
@@ -709,7 +719,7 @@ def application_revoke(*, application: Application, actor, finding: str):
     """Fraud found: the title is revoked and an integrity record keeps the person out for 3 years (七(三)).
     Called by publicity.certificates.certificate_revoke only (the certificate and objections go with it)."""
     if not finding.strip():
-        raise DomainError(Code.FINDING_REQUIRED, "撤销职称须写明认定事实", source=f"{SEED_000} 七(三)")
+        raise DomainError(Code.FINDING_REQUIRED, "撤销职称须写明认定事实", source=case_cite(application, "七(三)"))
     today = workdays.local_date(timezone.now())
 
     def after(app: Application, role: Role):

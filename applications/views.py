@@ -26,6 +26,7 @@ from . import permissions as perms
 from .forms import ApplicationStartForm, MaterialUploadForm, ReasonForm, SubmitForm
 from .materials import can_download, material_delete, material_upload, missing_materials, required_kinds
 from .models import Application, Level, Material, Series, Specialty, Status, Subspecialty
+from .periods import application_cycle, cycle_periods
 
 S = Status
 # Common correction items offered as a checklist (the reviewer may add any other item as free text).
@@ -188,7 +189,8 @@ def route_stepper(app: Application, today: dt.date | None = None) -> list[dict]:
             if app.held_until is not None:
                 day = workdays.local_date(app.held_until - dt.timedelta(seconds=1))
         else:
-            days = workflow.MIN_WORKING_DAYS.get(line[i - 1], 0) if i > at + 1 else 0
+            kind = workflow.STATES[line[i - 1]].publicity_kind
+            days = cycle_periods(application_cycle(app)).least_working_days(kind) if i > at + 1 else 0
             if days:
                 end = workdays.add_workdays(day, days)
                 day = end.last_day
@@ -245,11 +247,12 @@ def case_context(request, app: Application) -> dict:
         "objections": visible_objections(user, app),
         "terminal": app.status in workflow.TERMINAL,
         "offers": offers,
+        "periods": cycle_periods(application_cycle(app)),
     }
     if is_applicant:
         ctx["editable"] = "submit" in offers or "resubmit" in offers
         ctx["upload_form"] = MaterialUploadForm()
-        ctx["pledge_text"] = services.PLEDGE_TEXT
+        ctx["pledge_text"] = services.pledge_text(application_cycle(app))
         ctx["can_withdraw"] = "withdraw" in offers
         if "submit" in offers:
             ctx["precheck"] = precheck(app)

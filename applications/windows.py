@@ -13,15 +13,15 @@ from django.db import transaction
 from zhicheng.errors import DomainError, PermissionDenied
 from zhicheng.roles import Role
 
-from .models import ApplicationWindow, Committee
+from .documents import cite, current_cite
+from .models import ApplicationWindow, Committee, Route
 from .permissions import memberships
 
 PUBLISHED_SOURCE = "办事机构发布"
-ANNEX = "镇职称办〔2024〕11号 附件"
 
 
 def _annex(committee: Committee) -> str:
-    return f"{committee.cycle.source} 附件" if committee.cycle_id else ANNEX
+    return cite(committee.cycle, "附件") if committee.cycle_id else current_cite(Route.REVIEW, "附件")
 
 
 def time_owner(committee: Committee) -> Committee:

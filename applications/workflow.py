@@ -28,8 +28,9 @@ from django.utils import timezone
 
 from zhicheng.roles import Role
 
-SEED_000 = "镇职称办〔2024〕11号"
-SEED_001 = "镇技协〔2024〕1号"
+# Which of the cycle's documents an act's rule cites (applications/documents.py; the numbers are cycle data).
+NOTICE = "notice"
+ASSOCIATION = "association"
 JUNIOR_TIER = "初级"  # Level.Tier.JUNIOR: 初级 cases are published by the local office (下放初级, seed 000 六(二))
 
 
@@ -179,7 +180,7 @@ STATES: dict[str, State] = {
             watchers=(Role.UNIT_REVIEWER,),
             publicity_kind="unit",
             objection_decider=Role.UNIT_REVIEWER,
-            next_step="单位评前公示中，不少于5个工作日；期满无异议后转主管部门复核。",
+            next_step="单位评前公示中，不少于本年度规定的工作日数；期满无异议后转主管部门复核。",
         ),
         State(S.DEPT_RECHECK, (Role.DEPT_REVIEWER,), next_step="等待行业主管部门/人社部门复核。"),
         State(S.COMMITTEE_REVIEW, (Role.COMMITTEE_CLERK,), next_step="等待评委会办事机构审核。"),
@@ -254,7 +255,8 @@ class Act:
     sources: tuple[str, ...]
     targets: tuple[str, ...]  # empty: the act keeps the state (it records a fact)
     by: tuple[Role, ...] | str  # roles (predicates in permissions.ROLE_PREDICATES), or STATE_REVIEWER
-    rule: str = ""
+    rule: str = ""  # the section ("五(二)") of document `doc`; doc None: `rule` names its own source
+    doc: str | None = NOTICE  # which of the case's cycle documents (cycle data, never a number in code)
     conditions: tuple[Condition, ...] = ()
     fields: tuple[str, ...] = ()  # what the transition writes besides status (save(update_fields=…))
     surface: str = Surface.CASE
@@ -273,6 +275,12 @@ class Act:
     def keeps_state(self) -> bool:
         return not self.targets
 
+    def cite(self, documents: dict) -> str:
+        """The rule as written in events and errors: "<number of the cycle's `doc`> <section>"."""
+        if self.doc is None or not self.rule:
+            return self.rule
+        return f"{documents.get(self.doc, '')} {self.rule}".strip()
+
 
 CORRECTABLE = (S.UNIT_REVIEW, S.DEPT_RECHECK, S.COMMITTEE_REVIEW, S.ASSOCIATION_REVIEW, S.MUNICIPAL_APPROVAL)
 HELD = tuple(s.value for s in STATES.values() if s.publicity_kind)
@@ -289,60 +297,60 @@ SYSTEM = (Role.SYSTEM,)
 
 _ACTS = (
     Act("submit", "签署承诺并提交申报", (S.DRAFT,), (S.UNIT_REVIEW, S.ASSOCIATION_REVIEW), (Role.APPLICANT,),
-        rule=f"{SEED_000} 四、七(三)",
+        rule="四、七(三)",
         fields=("submitted_at", "committee", "office", "pledge_text", "pledge_signed_at", "pledge_ip"),
         graph_label="提交"),
     Act("unit_approve", "审核通过并发起评前公示", (S.UNIT_REVIEW,), (S.UNIT_PUBLICITY,), (Role.UNIT_REVIEWER,),
-        rule=f"{SEED_000} 五(一)", fields=_HOLD_FIELDS, surface=Surface.PUBLICITY, graph_label="单位审核通过",
+        rule="五(一)", fields=_HOLD_FIELDS, surface=Surface.PUBLICITY, graph_label="单位审核通过",
         approve=True),
     Act("unit_publicity_end", "单位评前公示期满", (S.UNIT_PUBLICITY,), (S.DEPT_RECHECK,), SYSTEM,
-        rule=f"{SEED_000} 五(一)", conditions=(PUBLICITY_OVER,),
+        rule="五(一)", conditions=(PUBLICITY_OVER,),
         fields=(*_RELEASE_FIELDS, passed_field(S.UNIT_PUBLICITY)), surface=Surface.SYSTEM, graph_label="评前公示期满"),
     Act("dept_approve", "复核通过", (S.DEPT_RECHECK,), (S.COMMITTEE_REVIEW,), (Role.DEPT_REVIEWER,),
-        rule=f"{SEED_000} 五(二)", graph_label="主管部门复核通过", approve=True),
+        rule="五(二)", graph_label="主管部门复核通过", approve=True),
     Act("committee_approve", "审核通过并发起评委会公示", (S.COMMITTEE_REVIEW,), (S.COMMITTEE_PUBLICITY,),
-        (Role.COMMITTEE_CLERK,), rule=f"{SEED_000} 五(三)；附件备注3", fields=_HOLD_FIELDS,
+        (Role.COMMITTEE_CLERK,), rule="五(三)；附件备注3", fields=_HOLD_FIELDS,
         surface=Surface.PUBLICITY, graph_label="办事机构审核通过", approve=True),
     Act("committee_publicity_end", "评委会公示期满且纸质材料已报送", (S.COMMITTEE_PUBLICITY,), (S.AWAITING_MEETING,),
-        SYSTEM, rule=f"{SEED_000} 五(三)；附件备注3", conditions=(PUBLICITY_OVER, PAPER_IN),
+        SYSTEM, rule="五(三)；附件备注3", conditions=(PUBLICITY_OVER, PAPER_IN),
         fields=(*_RELEASE_FIELDS, passed_field(S.COMMITTEE_PUBLICITY)), surface=Surface.SYSTEM,
         graph_label="公示期满且纸质材料已到"),
     Act("meeting_open", "提交评审会议", (S.AWAITING_MEETING,), (S.IN_MEETING,), (Role.COMMITTEE_CLERK,),
-        rule=f"{SEED_000} 六(一)", surface=Surface.MEETING, graph_label="评审会议"),
+        rule="六(一)", surface=Surface.MEETING, graph_label="评审会议"),
     Act("record_result", "登记评审结果", (S.IN_MEETING,), (S.PASSED, S.NOT_PASSED), (Role.COMMITTEE_CLERK,),
-        rule="《职称评审管理暂行规定》（人社部令第40号）", surface=Surface.MEETING, graph_label="评审结果"),
+        rule="《职称评审管理暂行规定》（人社部令第40号）", doc=None, surface=Surface.MEETING, graph_label="评审结果"),
     Act("result_publicity_start", "发布评审结果公示", (S.PASSED,), (S.RESULT_PUBLICITY,), (Role.COMMITTEE_CLERK,),
-        rule=f"{SEED_000} 六(二)", fields=_HOLD_FIELDS, surface=Surface.PUBLICITY, graph_label="结果公示"),
+        rule="六(二)", fields=_HOLD_FIELDS, surface=Surface.PUBLICITY, graph_label="结果公示"),
     Act("result_publicity_end", "评审结果公示期满无异议", (S.RESULT_PUBLICITY,), (S.AWAITING_PUBLICATION,), SYSTEM,
-        rule=f"{SEED_000} 六(二)", conditions=(PUBLICITY_OVER,), surface=Surface.SYSTEM, graph_label="结果公示期满",
+        rule="六(二)", conditions=(PUBLICITY_OVER,), surface=Surface.SYSTEM, graph_label="结果公示期满",
         fields=(*_RELEASE_FIELDS, passed_field(S.RESULT_PUBLICITY))),
     Act("publish", "发文公布", (S.AWAITING_PUBLICATION,), (S.PUBLISHED,), (Role.SUPERVISOR, Role.COMMITTEE_CLERK),
-        rule=f"{SEED_000} 六(二)", surface=Surface.PUBLICATION, graph_label="发文", junior_only=(Role.COMMITTEE_CLERK,),
+        rule="六(二)", surface=Surface.PUBLICATION, graph_label="发文", junior_only=(Role.COMMITTEE_CLERK,),
         private=True),
     Act("association_approve", "协会审核通过", (S.ASSOCIATION_REVIEW,), (S.APPROVED, S.MUNICIPAL_APPROVAL),
-        (Role.ASSOCIATION_CLERK,), rule=f"{SEED_001} 七", graph_label="协会审核通过", approve=True, private=True),
+        (Role.ASSOCIATION_CLERK,), rule="七", doc=ASSOCIATION, graph_label="协会审核通过", approve=True, private=True),
     Act("municipal_approve", "审批通过", (S.MUNICIPAL_APPROVAL,), (S.APPROVED,), (Role.SUPERVISOR,),
-        rule=f"{SEED_001} 七", graph_label="市职称办审批", approve=True, private=True),
-    Act("certify", "核发电子证书", (S.PUBLISHED, S.APPROVED), (S.CERTIFIED,), SYSTEM, rule=f"{SEED_000} 六(二)",
+        rule="七", doc=ASSOCIATION, graph_label="市职称办审批", approve=True, private=True),
+    Act("certify", "核发电子证书", (S.PUBLISHED, S.APPROVED), (S.CERTIFIED,), SYSTEM, rule="六(二)",
         surface=Surface.SYSTEM, graph_label="核发电子证书", private=True),
-    Act("request_correction", "退回补正", CORRECTABLE, (S.CORRECTION,), STATE_REVIEWER, rule=f"{SEED_000} 五(二)",
+    Act("request_correction", "退回补正", CORRECTABLE, (S.CORRECTION,), STATE_REVIEWER, rule="五(二)",
         fields=("correction_from", "correction_items"), graph_label="退回补正"),
-    Act("resubmit", "补正完毕，重新提交", (S.CORRECTION,), CORRECTABLE, (Role.APPLICANT,), rule=f"{SEED_000} 五(二)",
+    Act("resubmit", "补正完毕，重新提交", (S.CORRECTION,), CORRECTABLE, (Role.APPLICANT,), rule="五(二)",
         fields=("correction_from", "correction_answers"), graph_label="补正后提交"),
     Act("abandon_correction", "逾期未补正，视为放弃申报", (S.CORRECTION,), (S.ABANDONED,), SYSTEM,
-        rule=f"{SEED_000} 五(二)", surface=Surface.SYSTEM, graph_label="逾期未补正"),
+        rule="五(二)", surface=Surface.SYSTEM, graph_label="逾期未补正"),
     Act("abandon_paper", "逾期未报送纸质材料，视为放弃申报", (S.COMMITTEE_PUBLICITY,), (S.ABANDONED,), SYSTEM,
-        rule=f"{SEED_000} 附件备注3", fields=_RELEASE_FIELDS, surface=Surface.SYSTEM, graph_label="逾期未交纸质材料"),
+        rule="附件备注3", fields=_RELEASE_FIELDS, surface=Surface.SYSTEM, graph_label="逾期未交纸质材料"),
     Act("return_out_of_scope", "按原渠道退回", (S.DEPT_RECHECK, S.COMMITTEE_REVIEW, S.ASSOCIATION_REVIEW),
-        (S.RETURNED,), STATE_REVIEWER, rule=f"{SEED_000} 五(三)", graph_label="按原渠道退回"),
+        (S.RETURNED,), STATE_REVIEWER, rule="五(三)", graph_label="按原渠道退回"),
     Act("reopen", "修改后重新提交", (S.RETURNED,), (S.DRAFT,), (Role.APPLICANT,),
         fields=("committee", "office", "submitted_at"), graph_label="重新编辑"),
-    Act("reject", "不予通过", CORRECTABLE, (S.REJECTED,), STATE_REVIEWER, rule=f"{SEED_000} 五(二)(三)",
+    Act("reject", "不予通过", CORRECTABLE, (S.REJECTED,), STATE_REVIEWER, rule="五(二)(三)",
         graph_label="不予通过"),
     Act("objection_upheld", "异议成立（终止申报）", HELD, (S.REJECTED,), STATE_REVIEWER,
-        rule=f"{SEED_000} 五(一)(三)", conditions=(OPEN_OBJECTION,), fields=(*_RELEASE_FIELDS, "open_objections"),
+        rule="五(一)(三)", conditions=(OPEN_OBJECTION,), fields=(*_RELEASE_FIELDS, "open_objections"),
         graph_label="异议成立", private=True, denied="您无权处理该申报的异议"),
-    Act("objection_dismissed", "异议不成立", HELD, (), STATE_REVIEWER, rule=f"{SEED_000} 五(一)(三)",
+    Act("objection_dismissed", "异议不成立", HELD, (), STATE_REVIEWER, rule="五(一)(三)",
         conditions=(OPEN_OBJECTION,), fields=("open_objections",), private=True, notify=False,
         denied="您无权处理该申报的异议"),
     Act("withdraw", "撤回申报",
@@ -350,12 +358,13 @@ _ACTS = (
         (S.WITHDRAWN,), (Role.APPLICANT,), graph_label="撤回"),
     Act("revoke", "撤销职称",
         (S.PASSED, S.RESULT_PUBLICITY, S.AWAITING_PUBLICATION, S.PUBLISHED, S.APPROVED, S.CERTIFIED), (S.REVOKED,),
-        (Role.SUPERVISOR,), rule=f"{SEED_000} 七(三)", fields=_RELEASE_FIELDS, graph_label="撤销", private=True),
+        (Role.SUPERVISOR,), rule="七(三)", fields=_RELEASE_FIELDS, graph_label="撤销", private=True),
     Act("paper_received", "登记纸质材料已收到", (S.COMMITTEE_PUBLICITY,), (), (Role.COMMITTEE_CLERK,),
-        rule=f"{SEED_000} 附件备注3", conditions=(PAPER_NOT_IN,), fields=("paper_received_at",), notify=False),
+        rule="附件备注3", conditions=(PAPER_NOT_IN,), fields=("paper_received_at",), notify=False),
     Act("paper_extend", "延长纸质材料报送期限", (S.COMMITTEE_PUBLICITY,), (), (Role.COMMITTEE_CLERK,),
-        rule=f"{SEED_000} 附件备注3", conditions=(PAPER_NOT_IN,), notify=False),
-    Act("hold_recomputed", "公示期满日重新计算", HELD, (), SYSTEM, rule="工作日历变更：重新计算尚未届满的公示期",
+        rule="附件备注3", conditions=(PAPER_NOT_IN,), notify=False),
+    Act("hold_recomputed", "公示期满日重新计算", HELD, (), SYSTEM, doc=None,
+        rule="工作日历变更：重新计算尚未届满的公示期",
         fields=("held_until", "held_provisional"), surface=Surface.SYSTEM, notify=False),
 )  # fmt: skip
 ACTS: dict[str, Act] = {a.name: a for a in _ACTS}
@@ -404,8 +413,7 @@ MAIN_LINE = {
                    S.PUBLISHED, S.CERTIFIED),
     Route.INITIAL: (S.DRAFT, S.ASSOCIATION_REVIEW, S.MUNICIPAL_APPROVAL, S.APPROVED, S.CERTIFIED),
 }  # fmt: skip
-# The least a main-line step lasts, in working days (seed 000 五(一)(三), 六(二): 公示不少于5个工作日).
-MIN_WORKING_DAYS = {S.UNIT_PUBLICITY: 5, S.COMMITTEE_PUBLICITY: 5, S.RESULT_PUBLICITY: 5}
+# The least a main-line step lasts is its publicity's length: cycle data (applications/periods.py).
 
 
 # ---------------------------------------------------------------- derived facts (read these, never restate them)
@@ -434,6 +442,7 @@ class Offer:
     act: Act
     role: Role
     reasons: list[str] = field(default_factory=list)
+    documents: dict = field(default_factory=dict)  # the case's cycle documents, for the rule's text
 
     @property
     def ready(self) -> bool:
@@ -447,6 +456,11 @@ class Offer:
     def label(self) -> str:
         return self.act.label
 
+    @property
+    def rule(self) -> str:
+        """The act's rule as the case's cycle cites it."""
+        return self.act.cite(self.documents)
+
     def as_dict(self) -> dict:
         return {
             "act": self.act.name,
@@ -454,6 +468,6 @@ class Offer:
             "role": self.role.value,
             "ready": self.ready,
             "reasons": self.reasons,
-            "rule": self.act.rule,
+            "rule": self.rule,
             "surface": self.act.surface,
         }

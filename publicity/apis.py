@@ -349,7 +349,7 @@ class PublicObjectionView(APIView):
         if entry is None:
             raise NotFound("not_in_publicity", "该条目不在当前公示名单中", fields={"entry": ["不在公示期内"]})
         given = {key: data[key] for key in ("name", "contact", "content")}
-        services.objection_validate(**given)
+        services.objection_validate(**given, application=entry.application)
         objection = services.objection_file(application=entry.application, **given)
         message = "异议已受理。我们将调查核实，异议办结前该申报不会离开公示；您的姓名和联系方式不会公开。"
         body = {"message": message, "receipt": objection.receipt,

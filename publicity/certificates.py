@@ -26,6 +26,7 @@ from django.utils import timezone
 from applications import permissions as app_perms
 from applications import services as app_services
 from applications import workflow as wf
+from applications.documents import ASSOCIATION, case_cite, cite, current_cite
 from applications.eligibility import full_years
 from applications.idcard import birth_date
 from applications.models import Application, Level, Route, Status
@@ -37,8 +38,6 @@ from .models_certificates import CertificateSerial
 
 logging.getLogger("fontTools.subset").setLevel(logging.WARNING)  # one INFO line per table otherwise
 S = Status
-SEED_000 = app_services.SEED_000
-SEED_001 = app_services.SEED_001
 PROVINCE_CODE = "32"  # 江苏省
 CITY_CODE = "11"  # 镇江市 (3211)
 MUNICIPAL_OFFICE = "镇江市专业技术人员职称（职业资格）工作领导小组办公室"
@@ -63,6 +62,11 @@ def _is_junior(app: Application) -> bool:
     return app.level.tier == Level.Tier.JUNIOR
 
 
+def _publication_rule(apps: list) -> str:
+    """seed 000 六(二) of the cases' cycle (of the current 评审 cycle for an empty list)."""
+    return case_cite(apps[0], "六(二)") if apps else current_cite(Route.REVIEW, "六(二)")
+
+
 def publication_create(*, actor, document_number: str, date: dt.date, applications, title: str = "") -> Publication:
     """Publish results by a document: 市职称办 for 中级/高级, the local office (the committee office) or
     市职称办 for 下放初级 (seed 000 六(二)). Every case must await publication; each moves to 已发文 and gets its
@@ -70,14 +74,14 @@ def publication_create(*, actor, document_number: str, date: dt.date, applicatio
     apps = list(applications)
     document_number = (document_number or "").strip()
     if not document_number:
-        raise DomainError("document_required", "发文须填写文号", source=f"{SEED_000} 六(二)")
+        raise DomainError("document_required", "发文须填写文号", source=_publication_rule(apps))
     if not apps:
         raise DomainError("no_cases", "发文名单不能为空")
     junior = {_is_junior(a) for a in apps}
     if len(junior) != 1:
-        raise DomainError("mixed_tiers", "初级与中高级评审结果应分别发文", source=f"{SEED_000} 六(二)")
+        raise DomainError("mixed_tiers", "初级与中高级评审结果应分别发文", source=_publication_rule(apps))
     if junior == {True} and len({a.office_id for a in apps}) != 1:
-        raise DomainError("mixed_offices", "初级评审结果由各地职称办或下放单位分别发文", source=f"{SEED_000} 六(二)")
+        raise DomainError("mixed_offices", "初级评审结果由各地职称办或下放单位分别发文", source=_publication_rule(apps))
     if Publication.objects.filter(document_number=document_number).exists():
         raise DomainError("document_exists", f"文号 {document_number} 已使用")
     first = apps[0]
@@ -112,7 +116,7 @@ def initial_approve(*, application: Application, actor, document_number: str = "
     final = app.status == S.MUNICIPAL_APPROVAL or (app.status == S.ASSOCIATION_REVIEW and _is_junior(app))
     document_number = (document_number or "").strip()
     if final and not document_number:
-        raise DomainError("document_required", "审批通过须填写发文文号", source=f"{SEED_001} 七")
+        raise DomainError("document_required", "审批通过须填写发文文号", source=case_cite(app, "七", ASSOCIATION))
     with transaction.atomic():
         if app.status == S.MUNICIPAL_APPROVAL:
             app_services.application_municipal_approve(application=app, actor=actor)
@@ -510,7 +514,8 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     # The QR code opens this certificate's verification page (certificate_verify_url); revoked ones say so.
     page.qr(440, 96, 92, certificate_verify_url(cert))
     page.text(486, 84, "扫码核验", size=9, align="center")
-    page.text(250, 84, f"本证书可扫描二维码或凭证书编号在证书核验页面查询真伪（依据：{SEED_000} 六(二)）", size=8,
+    rule = case_cite(cert.application, "六(二)")  # the document of the case's own cycle
+    page.text(250, 84, f"本证书可扫描二维码或凭证书编号在证书核验页面查询真伪（依据：{rule}）", size=8,
               align="center")  # fmt: skip
     if cert.status == Certificate.Status.REVOKED:
         when = f"于{timezone.localtime(cert.revoked_at):%Y年%m月%d日}" if cert.revoked_at else ""
@@ -577,7 +582,7 @@ def initial_form_pdf(application: Application) -> bytes:
         page.text(58, y - 80, "单位意见：＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿", size=11)
         page.text(58, y - 120, "单位负责人签字：＿＿＿＿＿＿　　单位（盖章）　　＿＿＿＿年＿＿月＿＿日", size=11)
         page.text(297, 70, f"一式2份，正反面打印，装订；单位负责人签字、单位盖公章，1份存入个人档案，1份本人留存"
-                  f"（{SEED_001} 六）", size=9, align="center")  # fmt: skip
+                  f"（{case_cite(app, '六', ASSOCIATION)}）", size=9, align="center")  # fmt: skip
         pages.append(page)
     return _render(pages, f"专业技术资格初定申报表 {app.number}")
 
@@ -772,7 +777,7 @@ def review_form_pdf(application: Application, *, full_id: bool = True) -> bytes:
     hours = [[f"{c.year}年", f"{c.hours}学时"] for c in p.ce_hours.order_by("year")]
     flow.grid(hours or [["（未填写）"]], [0.5, 0.5], header=["年度", "学时"])
     if cycle:
-        flow.text(f"考核要求：{cycle.ce_year}年度不少于{cycle.ce_hours}学时（{SEED_000} 二(九)）", size=9.5)
+        flow.text(f"考核要求：{cycle.ce_year}年度不少于{cycle.ce_hours}学时（{cite(cycle, '二(九)')}）", size=9.5)
     flow.heading("六、告知承诺")
     flow.paragraph(app.pledge_text or "（未签署告知承诺）")
     if app.pledge_signed_at:
@@ -788,6 +793,10 @@ def review_form_pdf(application: Application, *, full_id: bool = True) -> bytes:
     total = len(flow.pages)
     for i, page in enumerate(flow.pages, start=1):
         page.text(
-            297, 48, f"申报编号 {app.number or ''}　第{i}页，共{total}页　依据：{SEED_000}", size=9, align="center"
+            297,
+            48,
+            f"申报编号 {app.number or ''}　第{i}页，共{total}页　依据：{case_cite(app)}",
+            size=9,
+            align="center",
         )
     return _render(flow.pages, f"{title} {app.number or ''}")

@@ -142,6 +142,8 @@ class FilingDeadline(models.Model):
     filed_at = models.DateTimeField("报备提交时间", null=True, blank=True)
     accepted_at = models.DateTimeField("报备通过时间", null=True, blank=True)
     cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
+    # The rule its notices cite, from the meeting's cycle (review owns the meeting; this app cannot read it).
+    rule = models.CharField("依据", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "会议报备期限"

@@ -26,12 +26,14 @@ from applications import deadlines as app_deadlines
 from applications import events as app_events
 from applications import services as app_services
 from applications import workflow as wf
+from applications.documents import act_rule, act_rule_sql, case_cite, current_cite
 from applications.models import (
     ApplicantProfile,
     Application,
     ApplicationEvent,
     Deadline,
     Level,
+    ReviewCycle,
     Series,
     Status,
     Unit,
@@ -51,12 +53,15 @@ from .models import FilingDeadline, Objection, Publicity, PublicityEntry
 
 log = logging.getLogger("publicity.timers")
 S = Status
-SEED_000 = app_services.SEED_000
-FILING_DAYS_BEFORE = 15  # seed 000 六(一): "提前15天" — calendar days
 
 # kind → the state its cases are in, and the rule of the act that puts them there (from the workflow declaration)
 KIND_STATE = wf.KIND_STATE
-KIND_RULE = {kind: wf.ACTS[name].rule for kind, name in wf.OPENING_ACT.items()}
+KIND_ACT = {kind: wf.ACTS[name] for kind, name in wf.OPENING_ACT.items()}
+
+
+def _kind_rule(kind: str, application) -> str:
+    """The rule of the act that opens a publicity of `kind`, as `application`'s cycle cites it."""
+    return act_rule(application, KIND_ACT[kind])
 
 
 def _setting(name: str, default: int) -> int:
@@ -68,8 +73,9 @@ def _status_label(value: str) -> str:
 
 
 def end_of_publicity(state: str) -> tuple[str, str, str, str]:
-    """(act, target state, rule, reason) by which a case leaves publicity `state`: taken from the workflow
-    declaration, as the per-case service does, so the set-based close cannot drift from it."""
+    """(act, target state, rule section, reason) by which a case leaves publicity `state`: taken from the workflow
+    declaration, as the per-case service does, so the set-based close cannot drift from it (the rule's document is
+    each case's cycle's: `documents.act_rule_sql`)."""
     act = wf.ACTS[wf.CLOSING_ACT[state]]
     return act.name, act.targets[0], act.rule, act.label
 
@@ -110,21 +116,23 @@ def publicity_start(
     today = workdays.local_date(timezone.now())
     start = start or today
     if start < today:
-        raise DomainError("publicity_backdated", "公示开始日期不得早于今天", source=KIND_RULE[kind])
+        raise DomainError("publicity_backdated", "公示开始日期不得早于今天", source=_kind_rule(kind, apps[0]))
     periods = cycle_periods(application_cycle(apps[0]))
-    minimum = max(periods.publicity_min_working_days, app_services.PUBLICITY_MIN_WORKING_DAYS)
+    minimum = periods.publicity_min_working_days
     default_days = periods.result_publicity_working_days if kind == Publicity.Kind.RESULT else minimum
     days = working_days or default_days
     if days < minimum:
-        raise DomainError("publicity_too_short", f"公示期不得少于{minimum}个工作日", source=KIND_RULE[kind])
+        raise DomainError("publicity_too_short", f"公示期不得少于{minimum}个工作日", source=_kind_rule(kind, apps[0]))
     if kind == Publicity.Kind.UNIT:
         scope = {a.unit_id for a in apps}
         if len(scope) != 1:
-            raise DomainError("publicity_mixed", "单位评前公示只能包含本单位的申报", source=KIND_RULE[kind])
+            raise DomainError("publicity_mixed", "单位评前公示只能包含本单位的申报", source=_kind_rule(kind, apps[0]))
     else:
         scope = {a.office_id for a in apps}
         if len(scope) != 1 or None in scope:
-            raise DomainError("publicity_mixed", "同一公示只能包含同一评委会办事机构受理的申报", source=KIND_RULE[kind])
+            raise DomainError(
+                "publicity_mixed", "同一公示只能包含同一评委会办事机构受理的申报", source=_kind_rule(kind, apps[0])
+            )
     period = app_services.publicity_period(start, days)
     first = apps[0]
     with transaction.atomic():
@@ -303,7 +311,9 @@ def _close_statement(pub: Publicity, state: str, now: dt.datetime, chunk: int) -
         "series": Series._meta.db_table,
         "level": Level._meta.db_table,
         "unit": Unit._meta.db_table,
+        "cycle": ReviewCycle._meta.db_table,
     }
+    rule_sql, rule_params = act_rule_sql(wf.ACTS[action], "rc")  # each case cites its own cycle's document
     paper = "AND a.paper_received_at IS NOT NULL" if _needs_paper(state) else ""
     sql = f"""
     WITH due AS (
@@ -319,7 +329,7 @@ def _close_statement(pub: Publicity, state: str, now: dt.datetime, chunk: int) -
                {wf.passed_field(state)} = %(at)s
           FROM due WHERE a.id = due.id AND a.status = %(src)s
         RETURNING a.id, a.number, a.applicant_id, a.series_id, a.level_id, a.unit_id, a.office_id,
-                  a.committee_id, a.created_at
+                  a.committee_id, a.created_at, a.review_cycle_id
     ), counted AS ({app_counters.close_deltas_sql("moved", t["unit"])}
     ), entries AS (
         UPDATE {t["entry"]} e SET left_at = %(at)s, outcome = %(outcome)s
@@ -329,9 +339,9 @@ def _close_statement(pub: Publicity, state: str, now: dt.datetime, chunk: int) -
         INSERT INTO {t["event"]}
             (application_id, actor_id, actor_name, actor_role, action, from_status, to_status, reason, rule, data,
              created_at, prev_hash, row_hash)
-        SELECT m.id, NULL, '系统', %(actor_role)s, %(action)s, %(src)s, %(dst)s, %(reason)s, %(rule)s, %(data)s::jsonb,
-               %(at)s, '', ''
-          FROM moved m
+        SELECT m.id, NULL, '系统', %(actor_role)s, %(action)s, %(src)s, %(dst)s, %(reason)s, {rule_sql},
+               %(data)s::jsonb, %(at)s, '', ''
+          FROM moved m LEFT JOIN {t["cycle"]} rc ON rc.id = m.review_cycle_id
         RETURNING id
     ), notes AS (
         INSERT INTO {t["note"]} (recipient_id, title, body, link, created_at, read_at)
@@ -361,6 +371,7 @@ def _close_statement(pub: Publicity, state: str, now: dt.datetime, chunk: int) -
         "chunk": chunk,
         "outcome": PublicityEntry.Outcome.MOVED,
         **app_events.act_event_columns(wf.ACTS[action], reason=reason),
+        **rule_params,
         "data": f'{{"publicity_id": {pub.pk}}}',
         "title_tail": f" 状态变更为「{_status_label(target)}」",
         "body_tail": f"：{_status_label(state)} → {_status_label(target)}。理由：{reason}",
@@ -408,7 +419,7 @@ def objection_receipt_new(filed_at: dt.datetime) -> str:
     return f"YY{workdays.local_date(filed_at):%Y%m%d}-{code}"
 
 
-def objection_validate(*, name: str, contact: str, content: str) -> None:
+def objection_validate(*, name: str, contact: str, content: str, application=None) -> None:
     """What a public objection must carry to be investigated (seed 000 五(一): 实名; the office must reach the
     objector): a real name, a reachable mobile, landline or e-mail, and content with some substance — at least
     ZHICHENG["OBJECTION_MIN_CHARS"] letters or characters, not one repeated. The public page and API call it
@@ -422,7 +433,7 @@ def objection_validate(*, name: str, contact: str, content: str) -> None:
     if missing:
         message = f"提出异议须填写{'、'.join(missing.values())}"
         fields = {key: [f"请填写{label}"] for key, label in missing.items()}
-        raise DomainError("objection_incomplete", message, source=f"{SEED_000} 五(一)", fields=fields)
+        raise DomainError("objection_incomplete", message, source=_objection_rule(application), fields=fields)
     fields = {}
     if len(name) < 2 or not re.fullmatch(r"[\u4e00-\u9fff·A-Za-z .]+", name):
         fields["name"] = ["请填写真实姓名（至少 2 个字，不含数字和符号）"]
@@ -440,7 +451,16 @@ def objection_validate(*, name: str, contact: str, content: str) -> None:
         fields["content"] = [f"异议内容过于简略：请写明具体事实（至少 {minimum} 个字），以便调查核实"]
     if fields:
         problems = "；".join(m for ms in fields.values() for m in ms)
-        raise DomainError("objection_invalid", f"异议未受理：{problems}", source=f"{SEED_000} 五(一)", fields=fields)
+        raise DomainError(
+            "objection_invalid", f"异议未受理：{problems}", source=_objection_rule(application), fields=fields
+        )
+
+
+def _objection_rule(application=None) -> str:
+    """seed 000 五(一) of the case's cycle, or of the current 评审 cycle when no case is named."""
+    if application is not None:
+        return case_cite(application, "五(一)")
+    return current_cite(wf.Route.REVIEW, "五(一)")
 
 
 def objection_by_receipt(receipt: str) -> Objection | None:
@@ -463,7 +483,9 @@ def objection_file(*, application: Application, name: str, contact: str, content
     name, contact, content = (name or "").strip(), (contact or "").strip(), (content or "").strip()
     missing = [label for label, v in (("实名", name), ("联系方式", contact), ("异议内容", content)) if not v]
     if missing:
-        raise DomainError("objection_incomplete", f"提出异议须填写{'、'.join(missing)}", source=f"{SEED_000} 五(一)")
+        raise DomainError(
+            "objection_incomplete", f"提出异议须填写{'、'.join(missing)}", source=_objection_rule(application)
+        )
     with transaction.atomic():
         app = Application.objects.select_for_update().get(pk=application.pk)
         entry = PublicityEntry.objects.select_related("publicity").filter(application=app, left_at__isnull=True).first()
@@ -471,7 +493,9 @@ def objection_file(*, application: Application, name: str, contact: str, content
             raise TransitionConflict("not_in_publicity", "该申报不在公示期内，不能对其提出异议")
         now = timezone.now()
         if not app.held_provisional and app.held_until is not None and now >= app.held_until:
-            raise DomainError("publicity_over", "公示期已满，不再受理异议", source=KIND_RULE[entry.publicity.kind])
+            raise DomainError(
+                "publicity_over", "公示期已满，不再受理异议", source=_kind_rule(entry.publicity.kind, app)
+            )
         _objection_limits(app, contact, now)
         app_services.application_objection_opened(application=app)
         objection = Objection.objects.create(
@@ -526,7 +550,9 @@ def objection_decide(*, objection: Objection, actor, upheld: bool, reason: str) 
     Errors: DomainError (no reason), PermissionDenied, TransitionConflict (already decided).
     """
     if not (reason or "").strip():
-        raise DomainError("reason_required", "处理异议须写明调查结论", source=f"{SEED_000} 五(一)(三)")
+        raise DomainError(
+            "reason_required", "处理异议须写明调查结论", source=case_cite(objection.application, "五(一)(三)")
+        )
     with transaction.atomic():
         obj = Objection.objects.select_for_update().select_related("publicity").get(pk=objection.pk)
         if obj.status != Objection.Status.OPEN:
@@ -579,7 +605,8 @@ def deadline_expire(*, deadline: Deadline, now: dt.datetime) -> Application | No
         notify(
             people,
             f"申报 {app.number} 视为放弃",
-            f"{app.applicant.name} {app.series.name}{app.level.name}：{what}，已视为放弃申报（{SEED_000} 五(二)）。",
+            f"{app.applicant.name} {app.series.name}{app.level.name}：{what}，"
+            f"已视为放弃申报（{case_cite(app, '五(二)')}）。",
             link=f"/cases/{app.pk}/",
         )
         if PublicityEntry.objects.filter(application=app, left_at__isnull=True).update(
@@ -609,7 +636,7 @@ def deadline_remind(*, deadline: Deadline, now: dt.datetime, reminder_cache: dic
         notify(
             [app.applicant.user],
             f"提醒：申报 {app.number} 的{dl.get_kind_display()}将至",
-            f"请于{dl.last_day:%Y年%m月%d日}前提交{what}，逾期视为放弃申报（{SEED_000} 五(二)）。",
+            f"请于{dl.last_day:%Y年%m月%d日}前提交{what}，逾期视为放弃申报（{case_cite(app, '五(二)')}）。",
             link=f"/cases/{app.pk}/",
             sms=True,
         )
@@ -627,9 +654,17 @@ def _reminder_at(last_day: dt.date, cache: dict | None) -> dt.datetime:
 # ---------------------------------------------------------------- meeting filing deadline (seed 000 六(一))
 
 
-def filing_due_at(meeting_on: dt.date, days_before: int = FILING_DAYS_BEFORE) -> dt.datetime:
-    """The 报备 must be accepted at least 15 (calendar) days before the meeting: the moment after that day."""
+def filing_due_at(meeting_on: dt.date, days_before: int | None = None) -> dt.datetime:
+    """The 报备 must be accepted at least `days_before` (calendar) days before the meeting — the cycle's
+    periods.filing_days_before, 15 in 2024; None: the periods' default — : the moment after that day."""
+    if days_before is None:
+        days_before = cycle_periods(None).filing_days_before
     return workdays.end_of_day(meeting_on - dt.timedelta(days=days_before))
+
+
+def _filing_rule(fd: FilingDeadline) -> str:
+    """The rule the filing's notices cite: its meeting cycle's 六(一), recorded when the meeting was planned."""
+    return fd.rule or current_cite(wf.Route.REVIEW, "六(一)", today=fd.meeting_on)
 
 
 def _filing_last_day(fd: FilingDeadline) -> dt.date:
@@ -637,20 +672,21 @@ def _filing_last_day(fd: FilingDeadline) -> dt.date:
 
 
 def filing_deadline_set(
-    *, meeting_id: int, office, title: str, meeting_on: dt.date, days_before: int = FILING_DAYS_BEFORE
+    *, meeting_id: int, office, title: str, meeting_on: dt.date, days_before: int | None = None, rule: str = ""
 ) -> FilingDeadline:
     """Register (or move) a meeting's filing deadline. Called by the meetings side when a meeting is planned, with
-    the cycle's number of days (applications.periods)."""
+    the cycle's number of days (applications.periods) and the rule its notices cite (the cycle's 六(一))."""
     due = filing_due_at(meeting_on, days_before)
     with transaction.atomic():
         fd = FilingDeadline.objects.select_for_update().filter(meeting_id=meeting_id).first()
         if fd is None:
             return FilingDeadline.objects.create(
-                meeting_id=meeting_id, office=office, title=title, meeting_on=meeting_on, due_at=due
+                meeting_id=meeting_id, office=office, title=title, meeting_on=meeting_on, due_at=due, rule=rule
             )
         if fd.meeting_on != meeting_on:  # a new date needs a new 报备
             fd.reminded_at = fd.alerted_at = fd.filed_at = fd.accepted_at = None
         fd.office, fd.title, fd.meeting_on, fd.due_at, fd.cancelled_at = office, title, meeting_on, due, None
+        fd.rule = rule or fd.rule
         fd.save()
     return fd
 
@@ -693,14 +729,14 @@ def filing_alert(*, filing: FilingDeadline, now: dt.datetime) -> bool:
             title = f"评审会议「{fd.title}」的报备尚待市职称办审核"
             body = (
                 f"会议定于{fd.meeting_on:%Y年%m月%d日}，报备已于{last_day:%Y年%m月%d日}前提交，目前尚未审核同意；"
-                f"同意前会议不得召开（{SEED_000} 六(一)）。"
+                f"同意前会议不得召开（{_filing_rule(fd)}）。"
             )
         else:
             title = f"评审会议「{fd.title}」未按期完成报备"
             body = (
                 f"会议定于{fd.meeting_on:%Y年%m月%d日}，须于{last_day:%Y年%m月%d日}前（提前{days_before}天）"
                 f"报备并经市职称办同意；目前没有按期提交的报备，会议不得召开，请调整会议日期后重新报备"
-                f"（{SEED_000} 六(一)）。"
+                f"（{_filing_rule(fd)}）。"
             )
         notify([*_users(Role.COMMITTEE_CLERK, office=fd.office_id), *_users(Role.SUPERVISOR)], title, body, sms=True)
     return True
@@ -720,7 +756,7 @@ def filing_remind(*, filing: FilingDeadline, now: dt.datetime) -> bool:
         notify(
             _users(Role.COMMITTEE_CLERK, office=fd.office_id),
             f"提醒：评审会议「{fd.title}」报备将至",
-            f"请于{last_day:%Y年%m月%d日}前完成报备并经市职称办同意（{SEED_000} 六(一)）。",
+            f"请于{last_day:%Y年%m月%d日}前完成报备并经市职称办同意（{_filing_rule(fd)}）。",
         )
     return True
 

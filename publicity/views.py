@@ -149,7 +149,7 @@ def objection_new(request, entry_pk: int):
             throttle.check("objection", request)  # the API's rate, in the same shared counter (issue 16)
             if form.errors:
                 raise DomainError("invalid", "；".join(m for ms in form.errors.values() for m in ms))
-            services.objection_validate(**data)
+            services.objection_validate(**data, application=entry.application)
             objection = services.objection_file(application=entry.application, **data)
         except DomainError as exc:
             context["error"] = error_context(exc)

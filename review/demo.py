@@ -41,7 +41,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 OFFICE = "镇江市职称与执业资格评价服务中心"
 PAST_MEETING_TITLE = "2024年度建设工程专业中级职称评审会议（第一批）"
 NEXT_MEETING_TITLE = "2024年度建设工程专业中级职称评审会议（第二批）"
-DOCUMENT_NUMBER = "镇职称〔2024〕18号"
+DEMO_YEAR = 2024  # the demo's cases are in the 2024 cycle (data/reference/cycles.yaml)
+DOCUMENT_NUMBER = f"镇职称〔{DEMO_YEAR}〕18号"  # the demo's publication (发文) number: fictional
 CERTIFIED_NAME = "李明"
 # (name, seq): seq is the demo username demoNN and the profile's id-number / phone sequence.
 PAST_CANDIDATES = [(CERTIFIED_NAME, 30), ("陈晨", 31), ("吴迪", 32)]

@@ -85,7 +85,9 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
     opened_at = models.DateTimeField("开会时间", null=True, blank=True)
     closed_at = models.DateTimeField("结果登记时间", null=True, blank=True)
     late_reason = models.TextField(
-        "晚于中级评审完成期限的理由", blank=True, help_text="中级评审原则上11月底前完成（镇职称办〔2024〕11号 三(二)）"
+        "晚于中级评审完成期限的理由",
+        blank=True,
+        help_text="中级评审原则上在评审年度规定的期限前完成（评审年度通知 三(二)）",
     )
 
     class Meta:

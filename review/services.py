@@ -26,6 +26,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from applications import services as app_services
 from applications import workflow
+from applications.documents import cite
 from applications.models import Application, Status
 from applications.periods import cycle_periods
 from publicity import certificates
@@ -54,10 +55,13 @@ from .models import (
 )
 
 S = Status
-SEED_000 = app_services.SEED_000
-RULE_FILING = f"{SEED_000} 六(一)"
-RULE_RESULTS = f"{SEED_000} 六(二)"
-FILING_DAYS_BEFORE = pub_services.FILING_DAYS_BEFORE  # "15天前": calendar days
+
+
+def rule_filing(cycle) -> str:
+    """seed 000 六(一) (the meeting's 报备) as the meeting's cycle cites it."""
+    return cite(cycle, "六(一)")
+
+
 # A pass threshold such as 0.667 is read as the nearest fraction with a denominator up to this (0.667 → 2/3), so
 # that 4 of 6 experts are two thirds, as people count, not 0.6667 < 0.667.
 THRESHOLD_MAX_DENOMINATOR = 12
@@ -111,14 +115,13 @@ def _fraction(value, default: Fraction) -> Fraction:
 def meeting_rules(cycle) -> MeetingRules:
     conf = ((cycle.rules if cycle is not None else None) or {}).get("meeting") or {}
     quorum, threshold = conf.get("quorum") or {}, conf.get("pass_threshold") or {}
-    document = getattr(cycle, "source", "") or SEED_000
     return MeetingRules(
         quorum=_fraction(quorum.get("fraction"), Fraction(2, 3)),
         quorum_source=quorum.get("source") or f"{RULES_40}（出席评审会议的专家人数）",
         threshold=_fraction(threshold.get("fraction"), Fraction(2, 3)),
         threshold_source=threshold.get("source") or f"{RULES_40}（无记名投票表决）",
-        same_year_source=conf.get("same_year_source") or f"{document} 三(一)",
-        intermediate_source=conf.get("intermediate_deadline_source") or f"{document} 三(二)",
+        same_year_source=conf.get("same_year_source") or cite(cycle, "三(一)"),
+        intermediate_source=conf.get("intermediate_deadline_source") or cite(cycle, "三(二)"),
     )
 
 
@@ -157,7 +160,7 @@ def meeting_date_check(*, cycle, level, date: dt.date, late_reason: str = "") ->
     days, before = (date - _today()).days, cycle_periods(cycle).filing_days_before
     if days < before:
         warnings.append(
-            f"会议距今仅{days}天，已不能在会议{before}天前完成报备（{RULE_FILING}），按此日期会议不得召开，请考虑改期"
+            f"会议距今仅{days}天，已不能在会议{before}天前完成报备（{rule_filing(cycle)}），按此日期会议不得召开，请考虑改期"
         )
     info = workdays.day_info(date)
     if not info.is_workday:
@@ -287,13 +290,14 @@ def meeting_create(*, actor, committee, series, level, date: dt.date, place: str
     if panel_size < 3:
         problems.append("评审专家人数不得少于3人")
     if problems:
-        raise DomainError("meeting_invalid", "；".join(problems), source=RULE_FILING)
+        raise DomainError("meeting_invalid", "；".join(problems), source=rule_filing(committee.cycle))
     meeting.title = title.strip() or f"{committee.cycle.year}年度{committee.label}{level.name}评审会议"
     with transaction.atomic():
         meeting.save()
         _log(meeting, actor, "create", date=date.isoformat(), warnings=warnings, late_reason=meeting.late_reason)
         pub_services.filing_deadline_set(meeting_id=meeting.pk, office=meeting.office, title=meeting.title,
-                                         meeting_on=date, days_before=filing_days(meeting))  # fmt: skip
+                                         meeting_on=date, days_before=filing_days(meeting),
+                                         rule=rule_filing(committee.cycle))  # fmt: skip
     meeting.warnings = warnings
     return meeting
 
@@ -327,7 +331,9 @@ def meeting_add_cases(*, meeting: Meeting, actor, applications) -> Meeting:
             ):
                 problems.append(f"{app.number}：已列入其他评审会议")
         if problems:
-            raise DomainError("cases_invalid", "以下申报不能列入本次会议：" + "；".join(problems), source=RULE_FILING)
+            raise DomainError(
+                "cases_invalid", "以下申报不能列入本次会议：" + "；".join(problems), source=rule_filing(m.cycle)
+            )
         m.applications.add(*apps)
         _log(m, actor, "add_cases", applications=[a.pk for a in apps])
     return m
@@ -424,7 +430,7 @@ def expert_replace(*, meeting: Meeting, actor, expert: Expert, reason: str) -> E
     """Replace one drawn expert (e.g. unable to attend) with a reproducible draw from the remaining eligible
     experts (seed `<draw seed>/r<n>`). The reason is required and recorded."""
     if not (reason or "").strip():
-        raise DomainError("reason_required", "替换评审专家须说明理由", source=RULE_FILING)
+        raise DomainError("reason_required", "替换评审专家须说明理由", source=rule_filing(meeting.cycle))
     with transaction.atomic():
         m = _locked(meeting)
         _require_clerk(actor, m, "替换评审专家")
@@ -471,7 +477,7 @@ def meeting_reschedule(*, meeting: Meeting, actor, date: dt.date, reason: str, l
         late_reason = (late_reason or "").strip() or m.late_reason
         problems, warnings = meeting_date_check(cycle=m.cycle, level=m.level, date=date, late_reason=late_reason)
         if problems:
-            raise DomainError("meeting_invalid", "；".join(problems), source=RULE_FILING)
+            raise DomainError("meeting_invalid", "；".join(problems), source=rule_filing(m.cycle))
         if late_reason != m.late_reason:
             m.late_reason = late_reason
             m.save(update_fields=["late_reason"])
@@ -484,10 +490,10 @@ def meeting_reschedule(*, meeting: Meeting, actor, date: dt.date, reason: str, l
         m.save(update_fields=["date"])
         _log(m, actor, "reschedule", old=old.isoformat(), new=date.isoformat(), reason=reason.strip())
         pub_services.filing_deadline_set(meeting_id=m.pk, office=m.office, title=m.title, meeting_on=date,
-                                         days_before=filing_days(m))  # fmt: skip
+                                         days_before=filing_days(m), rule=rule_filing(m.cycle))  # fmt: skip
         body = (
             f"由{old:%Y年%m月%d日}改至{date:%Y年%m月%d日}，理由：{reason}。"
-            f"原报备失效，须于新会议日期{filing_days(m)}天前重新报备（{RULE_FILING}）。"
+            f"原报备失效，须于新会议日期{filing_days(m)}天前重新报备（{rule_filing(m.cycle)}）。"
         )
         notify(_supervisors(), f"评审会议「{m.title}」改期", body)
     m.warnings = warnings
@@ -544,9 +550,9 @@ def filing_submit(*, meeting: Meeting, actor, note: str = "") -> MeetingFiling:
         if days < filing_days(m):
             raise DomainError(
                 "filing_too_late",
-                f"评审会议须在召开{filing_days(m)}天前向市职称办报备（{RULE_FILING}）：会议定于"
+                f"评审会议须在召开{filing_days(m)}天前向市职称办报备（{rule_filing(m.cycle)}）：会议定于"
                 f"{m.date:%Y年%m月%d日}，今天距会议仅{days}天，请先调整会议日期",
-                source=RULE_FILING,
+                source=rule_filing(m.cycle),
                 fields={"days_before": days},
             )
         if _live_filing(m) is not None:
@@ -570,7 +576,9 @@ def filing_submit(*, meeting: Meeting, actor, note: str = "") -> MeetingFiling:
         if draw is None:
             problems.append("评审专家尚未抽取")
         if problems:
-            raise DomainError("filing_incomplete", "报备内容不完整：" + "；".join(problems), source=RULE_FILING)
+            raise DomainError(
+                "filing_incomplete", "报备内容不完整：" + "；".join(problems), source=rule_filing(m.cycle)
+            )
         experts = {e.pk: e.name for e in Expert.objects.filter(pk__in=draw.result)}
         filing = MeetingFiling.objects.create(
             meeting=m,
@@ -612,7 +620,10 @@ def _decide(filing: MeetingFiling, actor, status: str, reason: str = "") -> Meet
             notify(_clerks(m.office_id), f"评审会议报备已同意：{m.title}", f"会议可于{m.date:%Y年%m月%d日}召开。")
         else:
             pub_services.filing_deadline_filed(meeting_id=m.pk, filed_at=None)
-            body = f"退回理由：{reason}。请补充后于会议{filing_days(m)}天前重新报备，或调整会议日期（{RULE_FILING}）。"
+            body = (
+                f"退回理由：{reason}。请补充后于会议{filing_days(m)}天前重新报备，"
+                f"或调整会议日期（{rule_filing(m.cycle)}）。"
+            )
             notify(_clerks(m.office_id), f"评审会议报备被退回：{m.title}", body)
     filing.refresh_from_db()
     return f
@@ -624,7 +635,7 @@ def filing_accept(*, filing: MeetingFiling, actor) -> MeetingFiling:
 
 def filing_return(*, filing: MeetingFiling, actor, reason: str) -> MeetingFiling:
     if not (reason or "").strip():
-        raise DomainError("reason_required", "退回报备须说明理由", source=RULE_FILING)
+        raise DomainError("reason_required", "退回报备须说明理由", source=rule_filing(filing.meeting.cycle))
     return _decide(filing, actor, MeetingFiling.Status.RETURNED, reason.strip())
 
 
@@ -643,13 +654,13 @@ def meeting_open(*, meeting: Meeting, actor) -> Meeting:
         if filing is None or (m.date - filing.filed_on).days < filing_days(m):
             raise DomainError(
                 "filing_not_accepted",
-                f"评审会议须在召开{filing_days(m)}天前报备并经市职称办同意后方可召开（{RULE_FILING}）；"
+                f"评审会议须在召开{filing_days(m)}天前报备并经市职称办同意后方可召开（{rule_filing(m.cycle)}）；"
                 "本次会议没有按期报备且已同意的报备，请调整会议日期后重新报备",
-                source=RULE_FILING,
+                source=rule_filing(m.cycle),
             )
         if today != m.date:
             raise DomainError("not_meeting_day", f"会议报备的召开日期为{m.date:%Y年%m月%d日}，今天不能开会",
-                              source=RULE_FILING)  # fmt: skip
+                              source=rule_filing(m.cycle))  # fmt: skip
         for app in m.applications.order_by("pk"):
             app_services.application_meeting_open(application=app, actor=actor, meeting_id=m.pk)
         _transition(m, "open", timezone.now())
@@ -769,8 +780,8 @@ def _cap_error(passes: int, cap: int, meeting: Meeting, candidates: int) -> Doma
     return DomainError(
         "pass_cap_exceeded",
         f"通过人数{passes}人将超过报备的通过率上限（{meeting.pass_rate}×{candidates}人，向下取整为{cap}人）"
-        f"，请复议后重新登记（{RULE_FILING}）",
-        source=RULE_FILING,
+        f"，请复议后重新登记（{rule_filing(meeting.cycle)}）",
+        source=rule_filing(meeting.cycle),
         fields={"cap": cap, "passes": passes},
     )
 

@@ -28,6 +28,7 @@ from applications import deadlines as app_deadlines
 from applications import permissions as perms
 from applications import selectors, workflow
 from applications import services as app_services
+from applications.documents import case_cite
 from applications.models import Application, Committee, Deadline, Series, Status
 from applications.models.case import PUBLICITY_STATES
 from applications.views import error_context, render_case, render_page, show_error, visible_case
@@ -340,9 +341,7 @@ def case_act(request, pk: int, action: str):
         elif action == "paper-extend":
             days = request.POST.get("working_days", "")
             if not days.isdigit():
-                raise DomainError(
-                    "bad_days", "延长期限应为 1～20 个工作日", source=f"{app_services.SEED_000} 附件备注3"
-                )
+                raise DomainError("bad_days", "延长期限应为 1～20 个工作日", source=case_cite(app, "附件备注3"))
             app_services.application_paper_extend(
                 application=app, actor=user, working_days=int(days), reason=request.POST.get("reason", "")
             )

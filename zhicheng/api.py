@@ -91,7 +91,9 @@ def exception_handler(exc, context):
 class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="稳定的错误代码，如 wrong_state、forbidden、invalid")
     message = serializers.CharField(help_text="中文说明，指明违反的规则")
-    source = serializers.CharField(allow_blank=True, help_text="规则出处（文件与条款），如 镇职称办〔2024〕11号 五(二)")
+    source = serializers.CharField(
+        allow_blank=True, help_text="规则出处（评审年度的文件文号与条款，如 评审通知 五(二)）"
+    )
     fields = serializers.DictField(help_text="按字段列出的错误（字段 → 中文消息列表，或规则明细）")
 
 

@@ -100,9 +100,10 @@ class ApplicantProfile(models.Model):
         if problem:
             raise ValidationError({"id_number": f"{problem}（{DOCUMENT_SOURCES.get(self.id_kind, '')}）"})
         if self.id_kind == self.IdKind.PASSPORT and not self.work_permit_number.strip():
-            raise ValidationError(
-                {"work_permit_number": "持护照申报须填写外国人来华工作许可证号（镇职称办〔2024〕11号 一(二)）"}
-            )
+            from ..documents import current_cite  # late: documents reads the cycles of these models
+
+            rule = current_cite(Route.REVIEW, "一(二)")
+            raise ValidationError({"work_permit_number": f"持护照申报须填写外国人来华工作许可证号（{rule}）"})
 
     @property
     def masked_id_number(self) -> str:
@@ -134,7 +135,7 @@ class HeldTitle(models.Model):
     by_exam = models.BooleanField("以考代评取得", default=False)
     issuer = models.CharField("发证机关", max_length=100, blank=True)
     obtained_elsewhere = models.BooleanField(
-        "外省市或其他渠道取得（职称互认）", default=False, help_text="镇职称办〔2024〕11号 二(七)"
+        "外省市或其他渠道取得（职称互认）", default=False, help_text="评审年度通知 二(七)"
     )
 
     class Meta:

@@ -168,6 +168,10 @@ class CommitteeOffice(models.Model):
         return self.name
 
 
+# The documents a cycle's rules, events and certificates cite, by role (applications/documents.py).
+DOCUMENTS_HELP = "文件用途 → 文号：notice 为当年职称评审通知，association 为当年综合工程专业职称初定通知"
+
+
 class ReviewCycle(models.Model):
     year = models.PositiveIntegerField("年度", unique=True)
     name = models.CharField("名称", max_length=100)
@@ -176,6 +180,7 @@ class ReviewCycle(models.Model):
     ce_hours = models.PositiveIntegerField("继续教育学时要求")
     intermediate_deadline = models.DateField("中级评审完成期限")
     source = models.CharField("依据文件", max_length=100)
+    documents = models.JSONField("引用文件", default=dict, blank=True, help_text=DOCUMENTS_HELP)
     rules = models.JSONField("申报条件规则数据", default=dict, blank=True)
     is_demo = models.BooleanField(
         "演示年度", default=False, help_text="仅供演示：复制某年度的规则与安排表，时间移至当年"
@@ -196,6 +201,7 @@ class InitialCycle(models.Model):
     start = models.DateField("申报开始")
     end = models.DateField("申报截止")
     source = models.CharField("依据文件", max_length=100)
+    documents = models.JSONField("引用文件", default=dict, blank=True, help_text=DOCUMENTS_HELP)
     office = models.ForeignKey(CommitteeOffice, models.PROTECT, verbose_name="受理协会")
     series = models.ManyToManyField(Series, verbose_name="受理系列")
     rules = models.JSONField("初定规则数据", default=dict, blank=True)

@@ -253,6 +253,8 @@ ZHICHENG = {
     "MATERIAL_MAX_INFLATED_BYTES": int(os.environ.get("ZHICHENG_MATERIAL_MAX_INFLATED_BYTES", str(256 * 1024 * 1024))),
     "MATERIAL_MAX_INFLATE_RATIO": int(os.environ.get("ZHICHENG_MATERIAL_MAX_INFLATE_RATIO", "100")),
     "MATERIAL_PARSE_SECONDS": float(os.environ.get("ZHICHENG_MATERIAL_PARSE_SECONDS", "5")),
+    # The reference data directory (reference/ and rules/ below it; empty: <BASE_DIR>/data). A year is added there.
+    "DATA_DIR": os.environ.get("ZHICHENG_DATA_DIR", ""),
     "CORRECTION_WORKING_DAYS": int(os.environ.get("ZHICHENG_CORRECTION_WORKING_DAYS", "10")),
     "REMINDER_WORKING_DAYS": int(os.environ.get("ZHICHENG_REMINDER_WORKING_DAYS", "2")),
     "RESULT_PUBLICITY_WORKING_DAYS": int(os.environ.get("ZHICHENG_RESULT_PUBLICITY_WORKING_DAYS", "5")),
