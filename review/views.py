@@ -6,7 +6,6 @@ Views add no rule: the services decide, and a DomainError comes back as its Chin
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import io
 from collections import Counter, defaultdict
@@ -35,12 +34,12 @@ from publicity import certificates
 from publicity import services as pub_services
 from publicity import views as public_views
 from publicity.models import Objection, Publicity
-from zhicheng import calendar_file, workdays
+from zhicheng import workdays
 from zhicheng.db_router import reading_replica, replica_reads
 from zhicheng.errors import DomainError, PermissionDenied
 from zhicheng.roles import Role
 
-from . import calendar_preview, charts
+from . import charts
 from . import permissions as review_perms
 from . import selectors as review_selectors
 from . import services as review_services
@@ -561,64 +560,7 @@ def xlsx_response(title: str, headers: list[str], rows: list[list]) -> HttpRespo
     return response
 
 
-# ---------------------------------------------------------------- supervisor: calendar, integrity archive
-
-
-@login_required
-def calendar_page(request):
-    """The working-day calendar: imported years, per-day overrides, and the import of a year's arrangement — a
-    file is checked line by line and previewed (the days and the open periods it moves) before it is confirmed.
-    A POST without `action=preview` imports at once (the API and scripts do that)."""
-    _require_supervisor(request.user)
-    if request.method != "POST":
-        return render_page(request, "review/calendar.html", _calendar_context())
-    action = request.POST.get("action", "")
-    try:
-        if action == "confirm":
-            raw = base64.b64decode(request.POST.get("content", "").encode() or b"", validate=False)
-        else:
-            upload = request.FILES.get("file")
-            if upload is None:
-                raise DomainError("calendar_no_file", "请选择年度放假安排文件（YAML 或 JSON）")
-            if upload.size > 256 * 1024:
-                raise DomainError("calendar_too_large", "放假安排文件不应超过 256 KB")
-            raw = upload.read()
-        data = calendar_file.calendar_file_parse(raw)
-        if action == "preview":
-            preview = calendar_preview.calendar_import_preview(data=data)
-            context = {**_calendar_context(), "preview": preview, "content": base64.b64encode(raw).decode()}
-            return render_page(request, "review/calendar.html", context)
-        year, days = workdays.calendar_import_year(data=data, actor=request.user)
-    except DomainError as exc:
-        return render_page(request, "review/calendar.html", {**_calendar_context(), "error": error_context(exc)},
-                           status=exc.status)  # fmt: skip
-    messages.success(
-        request, f"已导入 {year.year} 年放假安排（{year.source}），共 {days} 天调整；未到期的期限已重新计算。"
-    )
-    return redirect("calendar")
-
-
-@login_required
-def calendar_sample(request):
-    """The sample import file, to download and edit."""
-    _require_supervisor(request.user)
-    response = HttpResponse(calendar_file.SAMPLE.encode(), content_type="application/x-yaml; charset=utf-8")
-    response["Content-Disposition"] = "attachment; filename=calendar-sample-2027.yaml"
-    return response
-
-
-def _calendar_context() -> dict:
-    from zhicheng.models import CalendarDay, CalendarYear
-
-    today = workdays.local_date(timezone.now())
-    return {
-        "title": "工作日历",
-        "sample": calendar_file.SAMPLE,
-        "years": list(CalendarYear.objects.all()),
-        "overrides": list(CalendarDay.objects.filter(date__year__gte=today.year - 1).order_by("date")[:200]),
-        "provisional": app_deadlines.provisional_waiting(),
-        "known": [(y, workdays.year_known(y)) for y in range(today.year, today.year + 3)],
-    }
+# ---------------------------------------------------------------- supervisor: integrity archive
 
 
 @login_required

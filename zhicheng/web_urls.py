@@ -5,6 +5,7 @@ from django.urls import path
 
 from applications import people_views
 from applications import views as application_views
+from operations import views as calendar_views
 from publicity import views as publicity_views
 from review import views as review_views
 
@@ -67,8 +68,8 @@ urlpatterns: list = [
     path("meetings/<int:pk>/act/<slug:action>/", review_views.meeting_act, name="meeting-act"),
     path("experts/", review_views.expert_pools, name="expert-pools"),
     path("experts/pools/<int:pk>/act/<slug:action>/", review_views.expert_pool_act, name="expert-pool-act"),
-    path("calendar/", review_views.calendar_page, name="calendar"),
-    path("calendar/sample.yaml", review_views.calendar_sample, name="calendar-sample"),
+    path("calendar/", calendar_views.calendar_page, name="calendar"),
+    path("calendar/sample.yaml", calendar_views.calendar_sample, name="calendar-sample"),
     path("integrity/", review_views.integrity_archive, name="integrity"),
     # public
     path("gongshi/", publicity_views.public_publicity, name="public-publicity"),
