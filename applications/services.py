@@ -147,8 +147,8 @@ def act_run(
 
 
 def _sync(target: Application, source: Application) -> None:
-    """Give the caller's instance the saved values. Not refresh_from_db(): django-fsm toggles the protected flag on
-    the shared field object during it, which races between threads (two sweepers at once)."""
+    """Give the caller's instance the saved values without another query (the model's refresh_from_db is
+    thread-safe too, zhicheng.fsm, but costs a read)."""
     if target is source:
         return
     for f in Application._meta.concrete_fields:

@@ -9,10 +9,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 
 from applications.models import Application, Committee, CommitteeOffice, Level, ReviewCycle, Series, Unit
 from zhicheng import audit
+from zhicheng.fsm import ConcurrentSafeRefreshMixin
 
 
 class ExpertPool(models.Model):
@@ -59,7 +60,7 @@ class Expert(models.Model):
         return self.name
 
 
-class Meeting(ConcurrentTransitionMixin, models.Model):
+class Meeting(ConcurrentSafeRefreshMixin, models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", "筹备中"
         OPEN = "open", "评审中"
@@ -142,7 +143,7 @@ class ExpertDraw(models.Model):
         return [r.as_line() for r in self.replacement_rows.order_by("id")]
 
 
-class MeetingFiling(ConcurrentTransitionMixin, models.Model):
+class MeetingFiling(ConcurrentSafeRefreshMixin, models.Model):
     """报备: the four preparations of seed 000 六(一), filed with the municipal office ≥ 15 days before the meeting."""
 
     class Status(models.TextChoices):
