@@ -70,8 +70,14 @@ def demo_cycles_ensure(*, today: dt.date, actor=None) -> tuple[ReviewCycle | Non
                 )
                 created += 1
         org_event(actor, "demo_cycle", cycle, {"based_on": base.year, "window": [str(start), str(end)]})
+    elif cycle.is_demo and not cycle.documents and base.documents:  # a demo year made before cycles had documents
+        cycle.documents = dict(base.documents)
+        cycle.save(update_fields=["documents"])
     initial = InitialCycle.objects.filter(year=year).first()
     base_initial = InitialCycle.objects.filter(year=conf["based_on"]).first()
+    if initial is not None and initial.is_demo and not initial.documents and base_initial is not None:
+        initial.documents = dict(base_initial.documents)
+        initial.save(update_fields=["documents"])
     if initial is None and base_initial is not None:
         initial = InitialCycle.objects.create(
             year=year,

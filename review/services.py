@@ -37,6 +37,7 @@ from zhicheng.errors import DomainError, PermissionDenied, TransitionConflict
 from zhicheng.notify import notify
 from zhicheng.roles import Role
 
+from . import filing_deadlines
 from . import permissions as perms
 from .models import (
     DrawReplacement,
@@ -295,9 +296,7 @@ def meeting_create(*, actor, committee, series, level, date: dt.date, place: str
     with transaction.atomic():
         meeting.save()
         _log(meeting, actor, "create", date=date.isoformat(), warnings=warnings, late_reason=meeting.late_reason)
-        pub_services.filing_deadline_set(meeting_id=meeting.pk, office=meeting.office, title=meeting.title,
-                                         meeting_on=date, days_before=filing_days(meeting),
-                                         rule=rule_filing(committee.cycle))  # fmt: skip
+        filing_deadlines.filing_deadline_set(meeting=meeting)
     meeting.warnings = warnings
     return meeting
 
@@ -489,8 +488,7 @@ def meeting_reschedule(*, meeting: Meeting, actor, date: dt.date, reason: str, l
         m.date = date
         m.save(update_fields=["date"])
         _log(m, actor, "reschedule", old=old.isoformat(), new=date.isoformat(), reason=reason.strip())
-        pub_services.filing_deadline_set(meeting_id=m.pk, office=m.office, title=m.title, meeting_on=date,
-                                         days_before=filing_days(m), rule=rule_filing(m.cycle))  # fmt: skip
+        filing_deadlines.filing_deadline_set(meeting=m)
         body = (
             f"由{old:%Y年%m月%d日}改至{date:%Y年%m月%d日}，理由：{reason}。"
             f"原报备失效，须于新会议日期{filing_days(m)}天前重新报备（{rule_filing(m.cycle)}）。"
@@ -596,7 +594,7 @@ def filing_submit(*, meeting: Meeting, actor, note: str = "") -> MeetingFiling:
             note=note,
         )  # fmt: skip
         _log(m, actor, "filing_submit", filing=filing.pk)
-        pub_services.filing_deadline_filed(meeting_id=m.pk, filed_at=filing.filed_at)
+        filing_deadlines.filing_deadline_filed(meeting=m, filed_at=filing.filed_at)
         body = f"会议定于{m.date:%Y年%m月%d日}，参评{len(apps)}人，通过率{m.pass_rate}，上限{filing.cap}人。"
         notify(_supervisors(), f"评审会议报备待确认：{m.title}", body)
     return filing
@@ -616,10 +614,10 @@ def _decide(filing: MeetingFiling, actor, status: str, reason: str = "") -> Meet
             _transition(f, "return_", actor, timezone.now(), reason)
         _log(m, actor, f"filing_{status}", filing=f.pk, reason=reason)
         if status == MeetingFiling.Status.ACCEPTED:
-            pub_services.filing_deadline_accepted(meeting_id=m.pk)
+            filing_deadlines.filing_deadline_accepted(meeting=m)
             notify(_clerks(m.office_id), f"评审会议报备已同意：{m.title}", f"会议可于{m.date:%Y年%m月%d日}召开。")
         else:
-            pub_services.filing_deadline_filed(meeting_id=m.pk, filed_at=None)
+            filing_deadlines.filing_deadline_filed(meeting=m, filed_at=None)
             body = (
                 f"退回理由：{reason}。请补充后于会议{filing_days(m)}天前重新报备，"
                 f"或调整会议日期（{rule_filing(m.cycle)}）。"

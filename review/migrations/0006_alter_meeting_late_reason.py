@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("review", "0004_meeting_quorum_tally_conflicts"),
+        ("review", "0005_filingdeadline"),
     ]
 
     operations = [
