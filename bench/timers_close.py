@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-from operations.sweep import timers_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -65,6 +64,7 @@ def main() -> None:
     from django.utils import timezone
 
     from applications import counters
+    from operations.sweep import timers_sweep
     from applications.models import Application, ApplicationEvent
     from publicity import services as pub
     from publicity.models import Publicity, PublicityEntry
