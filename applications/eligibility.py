@@ -16,6 +16,7 @@ from functools import cached_property
 from zhicheng.errors import DomainError
 
 from . import routing, windows
+from . import workflow as wf
 from .documents import ASSOCIATION, cite
 from .models import (
     Application,
@@ -27,12 +28,10 @@ from .models import (
     IntegrityRecord,
     Level,
     Route,
-    Status,
 )
 from .selectors import cycle_current
 
 # A case in these states holds no committee for seed 000 四 (one committee per level per year).
-NOT_LIVE = (Status.DRAFT, Status.WITHDRAWN, Status.RETURNED, Status.REJECTED, Status.ABANDONED)
 
 
 @dataclass(frozen=True)
@@ -550,7 +549,7 @@ def _live_elsewhere(case: _Case, **filters):
             committee__isnull=False,
             **filters,
         )
-        .exclude(status__in=NOT_LIVE)
+        .exclude(status__in=wf.NOT_LIVE)
         .exclude(committee_id=case.route.committee.pk)
         .select_related("committee__office")
     )

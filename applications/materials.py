@@ -23,12 +23,13 @@ from zhicheng.errors import DomainError, PermissionDenied, TransitionConflict
 from zhicheng.workdays import local_date
 
 from . import permissions as perms
+from . import workflow as wf
 from .documents import ASSOCIATION, case_cite, current_cite
-from .models import Application, Material, Route, Status
+from .models import Application, Material, Route
 from .selectors import application_list
 
 INITIAL_SECTION = "五(三)"  # seed 001 五(三): the 初定 materials, of the case's cycle association notice
-EDITABLE = (Status.DRAFT, Status.CORRECTION)
+EDITABLE = wf.APPLICANT_EDITS  # where the applicant may add or remove files
 
 
 def _clean_name(name: str) -> str:

@@ -17,6 +17,7 @@ from zhicheng.errors import DomainError, PermissionDenied
 from zhicheng.roles import Role
 
 from . import permissions as perms
+from . import workflow as wf
 from .documents import current_cite
 from .idcard import DOCUMENT_SOURCES, document_problem, id_hash, normalise_id
 from .models import (
@@ -28,18 +29,13 @@ from .models import (
     HeldTitle,
     RoleMembership,
     Route,
-    Status,
     Unit,
 )
 from .orgs import is_unit_admin, is_unit_hr, org_event
 
 PHONE_SOURCE = "中国大陆11位手机号码"
 # Cases whose reviewers must hear of a change to the applicant's record.
-LIVE_AFTER_SUBMISSION = [
-    s
-    for s in Status.values
-    if s not in (Status.DRAFT, Status.WITHDRAWN, Status.REJECTED, Status.ABANDONED, Status.NOT_PASSED, Status.REVOKED)
-]
+LIVE_AFTER_SUBMISSION = wf.LIVE_AFTER_SUBMISSION
 PROFILE_FIELDS = {
     "name": "姓名",
     "phone": "手机号",

@@ -92,7 +92,7 @@ def _meeting_context(request, meeting) -> dict:
         addable = list(
             Application.objects.filter(status=S.AWAITING_MEETING, committee=meeting.committee,
                                        series=meeting.series, level=meeting.level)
-            .exclude(meetings__status__in=[Meeting.Status.PLANNED, Meeting.Status.OPEN])
+            .exclude(meetings__status__in=Meeting.LIVE)
             .select_related("applicant", "unit")
         )  # fmt: skip
     manage = review_perms.can_manage_meeting(request.user, meeting)
@@ -113,9 +113,7 @@ def _meeting_context(request, meeting) -> dict:
         # only the acts that would be accepted now: no second 报备 while one is live, no result 公示 once it is out
         "can_file": manage
         and meeting.status == Meeting.Status.PLANNED
-        and not meeting.filings.filter(
-            status__in=[MeetingFiling.Status.SUBMITTED, MeetingFiling.Status.ACCEPTED]
-        ).exists(),
+        and not meeting.filings.filter(status__in=MeetingFiling.LIVE).exists(),
         "can_publicity": manage
         and meeting.status == Meeting.Status.CLOSED
         and meeting.applications.filter(status__in=workflow.ACTS["result_publicity_start"].sources).exists(),

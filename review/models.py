@@ -66,6 +66,8 @@ class Meeting(ConcurrentSafeRefreshMixin, models.Model):
         OPEN = "open", "评审中"
         CLOSED = "closed", "已登记结果"
 
+    LIVE = (Status.PLANNED, Status.OPEN)  # a case on the agenda of a live meeting is on no other
+
     committee = models.ForeignKey(Committee, models.PROTECT, related_name="meetings", verbose_name="评委会")
     office = models.ForeignKey(CommitteeOffice, models.PROTECT, related_name="meetings", verbose_name="办事机构")
     cycle = models.ForeignKey(ReviewCycle, models.PROTECT, related_name="meetings", verbose_name="评审年度")
@@ -153,6 +155,8 @@ class MeetingFiling(ConcurrentSafeRefreshMixin, models.Model):
         ACCEPTED = "accepted", "市职称办已同意"
         RETURNED = "returned", "市职称办已退回"
         SUPERSEDED = "superseded", "会议改期，报备失效"
+
+    LIVE = (Status.SUBMITTED, Status.ACCEPTED)  # at most one per meeting (constraint one_live_filing)
 
     meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="filings", verbose_name="评审会议")
     meeting_date = models.DateField("报备的会议日期")

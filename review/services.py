@@ -215,7 +215,7 @@ def _require_planned(meeting: Meeting, what: str) -> None:
 
 
 def _live_filing(meeting: Meeting) -> MeetingFiling | None:
-    return meeting.filings.filter(status__in=[MeetingFiling.Status.SUBMITTED, MeetingFiling.Status.ACCEPTED]).first()
+    return meeting.filings.filter(status__in=MeetingFiling.LIVE).first()
 
 
 def _supervisors() -> list:
@@ -325,9 +325,7 @@ def meeting_add_cases(*, meeting: Meeting, actor, applications) -> Meeting:
                 problems.append(f"{app.number}：不属于本评委会本年度")
             elif app.level_id != m.level_id or app.series_id != m.series_id:
                 problems.append(f"{app.number}：系列或级别与会议不符")
-            elif (
-                app.meetings.exclude(pk=m.pk).filter(status__in=[Meeting.Status.PLANNED, Meeting.Status.OPEN]).exists()
-            ):
+            elif app.meetings.exclude(pk=m.pk).filter(status__in=Meeting.LIVE).exists():
                 problems.append(f"{app.number}：已列入其他评审会议")
         if problems:
             raise DomainError(
@@ -481,9 +479,7 @@ def meeting_reschedule(*, meeting: Meeting, actor, date: dt.date, reason: str, l
             m.late_reason = late_reason
             m.save(update_fields=["late_reason"])
         old = m.date
-        for live in m.filings.select_for_update().filter(
-            status__in=[MeetingFiling.Status.SUBMITTED, MeetingFiling.Status.ACCEPTED]
-        ):
+        for live in m.filings.select_for_update().filter(status__in=MeetingFiling.LIVE):
             _transition(live, "supersede")
         m.date = date
         m.save(update_fields=["date"])

@@ -54,3 +54,31 @@ def test_the_sweep_and_the_demo_loader_sit_at_the_top():
     assert settings.CELERY_BEAT_SCHEDULE["sweep-due-deadlines"]["task"] == tasks.timers_sweep_task.name
     assert {"applications", "publicity", "review"} <= _imports(Path(sweep.__file__))
     assert {"applications", "review"} <= _imports(Path(demo.__file__))
+
+
+def _state_lists(path: Path) -> list[int]:
+    """Lines holding a literal collection of two or more case states (`Status.X` / `S.X`)."""
+    hits = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Tuple | ast.List | ast.Set):
+            states = [
+                e
+                for e in node.elts
+                if isinstance(e, ast.Attribute) and isinstance(e.value, ast.Name) and e.value.id in {"Status", "S"}
+            ]
+            if len(states) >= 2:
+                hits.append(node.lineno)
+    return hits
+
+
+def test_no_workflow_state_list_outside_the_declaration_and_the_models():
+    """Issue 12: every set of states (withdrawable, terminal, editable, live…) is derived in the declaration."""
+    bad = []
+    for app in ORDER:
+        if not (ROOT / app).is_dir():
+            continue
+        for rel, path in _sources(app):
+            if rel == "applications/workflow.py" or "models" in rel or rel.endswith("demo.py"):
+                continue
+            bad += [f"{rel}:{line}" for line in _state_lists(path)]
+    assert not bad, f"流程环节清单只应在 applications/workflow.py 中声明：{bad}"
