@@ -332,8 +332,8 @@ def application_unit_approve(
     start: dt.date | None = None,
     working_days: int | None = None,
 ):
-    """Unit review passes and the unit 评前公示 starts (seed 000 五(一)); default length: the case's cycle minimum."""
-    working_days = working_days or cycle_periods(application_cycle(application)).publicity_min_working_days
+    """Unit review passes and the unit 评前公示 starts (seed 000 五(一)); never shorter than the case's cycle minimum."""
+    working_days = max(working_days or 0, cycle_periods(application_cycle(application)).publicity_min_working_days)
     start = start or workdays.local_date(timezone.now())
     period = period or publicity_period(start, working_days)
     return act_run(
@@ -360,7 +360,7 @@ def application_committee_approve(
 ):
     """Committee office review passes: the committee 公示 starts and paper materials fall due in the cycle's number
     of working days (10 in 2024, 附件备注3)."""
-    working_days = working_days or cycle_periods(application_cycle(application)).publicity_min_working_days
+    working_days = max(working_days or 0, cycle_periods(application_cycle(application)).publicity_min_working_days)
     today = workdays.local_date(timezone.now())
     start = start or today
     period = period or publicity_period(start, working_days)
