@@ -332,7 +332,7 @@ def application_unit_approve(
     start: dt.date | None = None,
     working_days: int | None = None,
 ):
-    """Unit review passes and the unit 评前公示 starts (seed 000 五(一)); never shorter than the case's cycle minimum."""
+    """Unit review passes and the unit 评前公示 starts (seed 000 五(一)); never shorter than the cycle minimum."""
     working_days = max(working_days or 0, cycle_periods(application_cycle(application)).publicity_min_working_days)
     start = start or workdays.local_date(timezone.now())
     period = period or publicity_period(start, working_days)
