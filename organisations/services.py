@@ -14,8 +14,7 @@ from zhicheng.errors import DomainError, PermissionDenied
 from zhicheng.roles import Role
 
 from . import permissions as perms
-from .credit_code import CREDIT_SOURCE, credit_code_problem
-from .credit_code import normalise_code as normalise_id
+from .credit_code import CREDIT_SOURCE, credit_code_problem, normalise_code
 from .models import CommitteeOffice, Department, OrgEvent, Region, RoleMembership, Unit
 from .permissions import can_confirm_unit, is_unit_admin, is_unit_hr  # noqa: F401 (callers use orgs.is_unit_hr)
 
@@ -116,7 +115,7 @@ def unit_register(
     name = (name or "").strip()
     if not name:
         raise DomainError("name_required", "请填写单位名称", fields={"name": ["请填写单位名称"]})
-    code = normalise_id(credit_code)
+    code = normalise_code(credit_code)
     problem = credit_code_problem(code)
     if problem:
         raise DomainError(
