@@ -21,8 +21,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("applications", "0010_merge_scale_people_audit"),
         ("organisations", "0001_initial"),
-        ("publicity", "0007_organisations_moved"),
-        ("review", "0005_organisations_moved"),
+        ("publicity", "0008_organisations_moved"),
+        ("review", "0006_organisations_moved"),
     ]
 
     operations = [

@@ -7,6 +7,7 @@ import pytest
 
 from applications import counters, services
 from applications.models import Application, ApplicationEvent, CaseCounter, Status
+from operations.sweep import timers_sweep
 from publicity import services as pub
 from publicity.models import Publicity
 from tests.factories import submit
@@ -66,7 +67,7 @@ def test_counters_equal_a_recount_after_a_random_walk(world, in_window):
                 pass
         if step % 20 == 19:  # time passes: publicities end (set-based on PostgreSQL), deadlines expire
             in_window.shift(60 * 60 * 24 * rng.randint(4, 9))
-            pub.timers_sweep()
+            timers_sweep()
     assert moves > 20
     visited = set(ApplicationEvent.objects.values_list("to_status", flat=True))
     assert len(visited) >= 8, visited  # the walk went through most of the review path and its side exits

@@ -1,5 +1,5 @@
-"""`organisations` sits below the case apps (STYLE「The house」, issue 12 item 5): nothing in it imports applications,
-publicity or review, and the moved models keep their tables, names and protections."""
+"""`organisations` sits below the case apps (STYLE「The house」, issue 12 item 5): nothing in it, migrations included,
+imports applications, publicity, review or operations (also not by `import_module("…")`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import organisations
 
-ABOVE = ("applications", "publicity", "review")
+ABOVE = ("applications", "publicity", "review", "operations")
 ROOT = Path(organisations.__file__).parent
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("organisations", "0001_initial"),
-        ("review", "0004_meeting_quorum_tally_conflicts"),
+        ("review", "0005_filingdeadline"),
     ]
 
     operations = [

@@ -8,22 +8,12 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("organisations", "0001_initial"),
-        ("publicity", "0006_merge_20261202_0951"),
+        ("publicity", "0007_delete_filingdeadline"),
     ]
 
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
-                migrations.AlterField(
-                    model_name="filingdeadline",
-                    name="office",
-                    field=models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="organisations.committeeoffice",
-                        verbose_name="评委会办事机构",
-                    ),
-                ),
                 migrations.AlterField(
                     model_name="publicity",
                     name="office",
