@@ -190,6 +190,10 @@ REST_FRAMEWORK = {
         # Issue 16: certificate checks (page and API) and failed sign-ins per client address (beside axes' per user).
         "verify": os.environ.get("ZHICHENG_VERIFY_RATE", "30/hour"),
         "login_ip": os.environ.get("ZHICHENG_LOGIN_IP_FAILURE_RATE", "20/hour"),
+        # Sign-ups (applicants and units, page and API): per client address, and all addresses together, so a flood
+        # from rotating addresses is held too (the total is the ceiling of a whole city's busiest hour).
+        "register": os.environ.get("ZHICHENG_REGISTER_RATE", "10/hour"),
+        "register_all": os.environ.get("ZHICHENG_REGISTER_TOTAL_RATE", "600/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
