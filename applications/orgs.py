@@ -14,6 +14,7 @@ from organisations.services import (  # noqa: F401
     resolve_department,
     role_revoke,
     staff_role_grant,
+    supervisor_bootstrap,
     unit_confirm,
     unit_register,
     unit_role_grant,

@@ -259,6 +259,23 @@ def office_save(
 
 
 @transaction.atomic
+def supervisor_bootstrap(*, user) -> RoleMembership:
+    """The first 市职称办 account of a new installation: nobody above can name it, so the system does, once, with an
+    audit row saying so. Once any supervisor exists, further ones are named by a supervisor (`staff_role_grant`).
+    Idempotent for the user who already holds it. Errors: PermissionDenied when another supervisor exists."""
+    with transaction.atomic():
+        existing = RoleMembership.objects.select_for_update().filter(role=Role.SUPERVISOR)
+        if existing.filter(user=user).exists():
+            return existing.get(user=user)
+        if existing.exists():
+            raise PermissionDenied("forbidden", "已有市职称办账号：新的市职称办账号须由现有市职称办人员指定")
+        membership = RoleMembership.objects.create(user=user, role=Role.SUPERVISOR)
+        org_event(None, "role_granted", user, {"user": user.get_username(), "role": Role.SUPERVISOR.label,
+                                                "reason": "首个市职称办账号，由系统初始化"})  # fmt: skip
+    _forget_roles(user)
+    return membership
+
+
 def staff_role_grant(*, actor, user, role: str, department=None, office=None) -> RoleMembership:
     """The supervisor names a department reviewer, a committee office / association clerk or another supervisor."""
     _supervisor_only(actor, "指定主管部门审核人、办事机构和协会经办人")
