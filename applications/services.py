@@ -31,7 +31,6 @@ from .models import (
     Application,
     Deadline,
     IntegrityRecord,
-    RoleMembership,
     Route,
     Status,
 )
@@ -774,10 +773,3 @@ def application_hold_recomputed(*, application: Application, end: workdays.Perio
               "provisional": end.provisional, "calendar_change_id": getattr(change, "pk", None)},
         now=now,
     )  # fmt: skip
-
-
-def role_grant(*, user, role: Role, unit=None, department=None, office=None) -> RoleMembership:
-    membership, _ = RoleMembership.objects.get_or_create(
-        user=user, role=role, unit=unit, department=department, office=office
-    )
-    return membership

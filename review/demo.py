@@ -32,7 +32,6 @@ from publicity import certificates
 from publicity import services as pub_services
 from publicity.models import Certificate, Publicity
 from zhicheng import workdays
-from zhicheng.roles import Role
 
 from . import services
 from .models import ExpertPool, Meeting
@@ -77,7 +76,6 @@ def _applicants(unit, people: list[tuple[str, int]]):
     profiles = []
     for name, seq in people:
         user = _user(f"demo{seq:02d}", name[0], name[1:])
-        app_services.role_grant(user=user, role=Role.APPLICANT)
         profiles.append(_profile(user, name, unit, seq))
     return profiles
 

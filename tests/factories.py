@@ -27,6 +27,7 @@ from applications.models import (
     Status,
     Unit,
 )
+from organisations.models import RoleMembership
 from zhicheng.roles import Role
 
 _seq = itertools.count(1)
@@ -83,7 +84,8 @@ def series(name: str) -> Series:
 
 
 def grant(user, role: Role, **scope):
-    services.role_grant(user=user, role=role, **scope)
+    """Test set-up: a role membership written directly (the services that grant roles are tested on their own)."""
+    RoleMembership.objects.get_or_create(user=user, role=role, **scope)
     if hasattr(user, "_zc_roles"):
         del user._zc_roles
     return user

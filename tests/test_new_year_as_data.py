@@ -180,7 +180,7 @@ def test_a_2025_cycle_added_as_data_runs_a_case_to_its_certificate_citing_2025(w
     assert_2025(pdf_text(certs.review_form_pdf(case)))
 
 
-APPS = ("applications", "publicity", "review", "zhicheng", "operations")
+APPS = ("applications", "publicity", "review", "zhicheng", "operations", "organisations")
 
 
 def test_no_module_names_a_2024_document():

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("review", "0005_filingdeadline"),
+        ("review", "0006_organisations_moved"),
     ]
 
     operations = [

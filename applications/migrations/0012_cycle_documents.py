@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0010_merge_scale_people_audit"),
+        ("applications", "0011_organisations_moved"),
     ]
 
     operations = [
