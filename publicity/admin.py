@@ -38,7 +38,7 @@ class PublicityAdmin(ReadOnlyAdmin):
 @admin.register(Objection)
 class ObjectionAdmin(ReadOnlyAdmin):
     """Staff only. The objector's name and contact are private: never shown on public pages. Decided through
-    publicity.services.objection_decide, not here."""
+    publicity.objections.objection_decide, not here."""
 
     list_display = ["__str__", "application", "publicity", "filed_at", "status", "decided_at"]
     list_filter = ["status"]

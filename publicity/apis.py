@@ -29,7 +29,7 @@ from applications.models import Application
 from zhicheng.api import ObjectionThrottle, PublicReadThrottle, VerifyThrottle, VisibleFirst
 from zhicheng.errors import DomainError, NotFound
 
-from . import certificates, services
+from . import certificates, objections, services
 from . import serializers as s
 from .models import Certificate, Objection, Publication, Publicity, PublicityEntry
 
@@ -228,7 +228,9 @@ class ObjectionViewSet(VisibleFirst, mixins.ListModelMixin, mixins.RetrieveModel
     def decide(self, request, pk=None):
         objection = self.get_object()
         data = parsed(s.ObjectionDecideSerializer, request)
-        services.objection_decide(objection=objection, actor=request.user, upheld=data["upheld"], reason=data["reason"])
+        objections.objection_decide(
+            objection=objection, actor=request.user, upheld=data["upheld"], reason=data["reason"]
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=objection.pk)).data)
 
 
@@ -349,8 +351,8 @@ class PublicObjectionView(APIView):
         if entry is None:
             raise NotFound("not_in_publicity", "该条目不在当前公示名单中", fields={"entry": ["不在公示期内"]})
         given = {key: data[key] for key in ("name", "contact", "content")}
-        services.objection_validate(**given, application=entry.application)
-        objection = services.objection_file(application=entry.application, **given)
+        objections.objection_validate(**given, application=entry.application)
+        objection = objections.objection_file(application=entry.application, **given)
         message = "异议已受理。我们将调查核实，异议办结前该申报不会离开公示；您的姓名和联系方式不会公开。"
         body = {"message": message, "receipt": objection.receipt,
                 "status_url": reverse("objection-status", kwargs={"receipt": objection.receipt})}  # fmt: skip

@@ -20,7 +20,7 @@ from zhicheng import throttle, workdays
 from zhicheng.db_router import replica_reads
 from zhicheng.errors import DomainError
 
-from . import certificates, services
+from . import certificates, objections
 from .forms import CertificateVerifyForm, ObjectionForm, ObjectionStatusForm
 from .models import Publication, Publicity, PublicityEntry
 
@@ -149,8 +149,8 @@ def objection_new(request, entry_pk: int):
             throttle.check("objection", request)  # the API's rate, in the same shared counter (issue 16)
             if form.errors:
                 raise DomainError("invalid", "；".join(m for ms in form.errors.values() for m in ms))
-            services.objection_validate(**data, application=entry.application)
-            objection = services.objection_file(application=entry.application, **data)
+            objections.objection_validate(**data, application=entry.application)
+            objection = objections.objection_file(application=entry.application, **data)
         except DomainError as exc:
             context["error"] = error_context(exc)
             return render_page(request, "publicity/objection_form.html", context, status=exc.status)
@@ -170,7 +170,7 @@ def objection_status(request, receipt: str = ""):
     form = ObjectionStatusForm({"receipt": receipt} if receipt else None)
     context = {"title": "异议办理进度", "form": form}
     if receipt:
-        objection = services.objection_by_receipt(receipt)
+        objection = objections.objection_by_receipt(receipt)
         if objection is None:
             context["error"] = {"message": f"未查到回执号「{receipt.strip()}」的异议，请核对后重新输入"}
             return render_page(request, "publicity/objection_status.html", context, status=404)

@@ -31,7 +31,7 @@ from applications.documents import case_cite
 from applications.models import Application, Committee, Deadline, Series, Status
 from applications.models.case import PUBLICITY_STATES
 from applications.views import error_context, render_case, render_page, show_error, visible_case
-from publicity import certificates
+from publicity import certificates, objections
 from publicity import services as pub_services
 from publicity import views as public_views
 from publicity.models import Objection, Publicity
@@ -368,7 +368,7 @@ def objection_decide(request, pk: int):
     try:
         if not form.is_valid():
             raise DomainError("bad_form", "请选择调查结论")
-        pub_services.objection_decide(
+        objections.objection_decide(
             objection=objection, actor=request.user, upheld=form.cleaned_data["upheld"],
             reason=form.cleaned_data.get("reason", ""),
         )  # fmt: skip

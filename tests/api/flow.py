@@ -13,7 +13,7 @@ from applications import services
 from applications.materials import material_upload
 from applications.models import Application, Material, Status
 from operations.sweep import timers_sweep
-from publicity import certificates
+from publicity import certificates, objections
 from publicity import services as pub
 from publicity.models import Certificate, Objection, Publication, Publicity
 from review import services as rev
@@ -60,7 +60,7 @@ def to_certificate(world) -> Objects:
         held = submit(world.draft())
         unit_pub = pub.publicity_start(kind=Publicity.Kind.UNIT, applications=[app], actor=world.unit_reviewer)
         pub.publicity_start(kind=Publicity.Kind.UNIT, applications=[held], actor=world.unit_reviewer)
-        objection = pub.objection_file(application=held, name="张三", contact="13800000000", content="业绩不实")
+        objection = objections.objection_file(application=held, name="张三", contact="13800000000", content="业绩不实")
     with travel(2024, 4, 18, 9):
         timers_sweep()
         services.application_dept_approve(application=app, actor=world.dept_reviewer)

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from applications.materials import material_upload
 from applications.models import Committee, Level, Material, Series, Unit
+from publicity import objections
 from publicity import services as pub
 from publicity.models import Certificate, Publication, Publicity
 from review import services as rev
@@ -38,9 +39,9 @@ def many(world, in_window, settings):
     for app in drafts[1:]:
         submit(app)
         pub.publicity_start(kind=Publicity.Kind.UNIT, applications=[app], actor=world.unit_reviewer)
-    pub.objection_file(application=drafts[1], name="李四", contact="13900000000", content="异议")
+    objections.objection_file(application=drafts[1], name="李四", contact="13900000000", content="异议")
     for app in drafts[1:]:
-        pub.objection_file(application=app, name="张三", contact="13800000000", content="业绩不实")
+        objections.objection_file(application=app, name="张三", contact="13800000000", content="业绩不实")
     committee = Committee.objects.get(cycle__year=2024, row=1, entry=1)
     series, level = Series.objects.get(name="建设工程"), Level.objects.get(name="中级")
     meetings = [

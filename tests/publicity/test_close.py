@@ -9,6 +9,7 @@ from applications import services
 from applications.models import ApplicationEvent, Deadline, Status
 from applications.selectors import replay_status
 from operations.sweep import timers_sweep
+from publicity import objections
 from publicity import services as pub
 from publicity.models import Objection, Publicity, PublicityEntry
 from tests.publicity.helpers import status, submitted, sweep, system_events, travel
@@ -62,9 +63,9 @@ def test_set_based_close_respects_objections_paper_and_stops(world, in_window):
     apps = submitted(world, 4)
     p = pub.publicity_start(kind=Publicity.Kind.UNIT, applications=apps, actor=world.unit_reviewer)
     with travel(2024, 4, 12, 9):
-        held = pub.objection_file(application=apps[0], name="王某", contact="138", content="不实")
-        stop = pub.objection_file(application=apps[1], name="张某", contact="139", content="造假")
-        pub.objection_decide(objection=stop, actor=world.unit_reviewer, upheld=True, reason="属实")
+        held = objections.objection_file(application=apps[0], name="王某", contact="138", content="不实")
+        stop = objections.objection_file(application=apps[1], name="张某", contact="139", content="造假")
+        objections.objection_decide(objection=stop, actor=world.unit_reviewer, upheld=True, reason="属实")
     sweep(2024, 4, 18, 0, 0)
     assert [status(a) for a in apps] == [S.UNIT_PUBLICITY, S.REJECTED, S.DEPT_RECHECK, S.DEPT_RECHECK]
     p.refresh_from_db()
@@ -74,7 +75,7 @@ def test_set_based_close_respects_objections_paper_and_stops(world, in_window):
         PublicityEntry.Outcome.OBJECTION_UPHELD,
     }
     with travel(2024, 4, 19, 9):
-        pub.objection_decide(objection=held, actor=world.unit_reviewer, upheld=False, reason="不属实")
+        objections.objection_decide(objection=held, actor=world.unit_reviewer, upheld=False, reason="不属实")
     assert status(apps[0]) == S.DEPT_RECHECK
     sweep(2024, 4, 19, 9, 1)
     p.refresh_from_db()

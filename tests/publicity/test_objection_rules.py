@@ -10,7 +10,7 @@ import time_machine
 from rest_framework.test import APIClient
 
 from applications.models import ApplicationEvent, Status
-from publicity import certificates
+from publicity import certificates, objections
 from publicity import services as pub
 from publicity.models import Objection
 from tests.applications.test_workflow import START, reach
@@ -22,7 +22,9 @@ S = Status
 
 
 def _objection(app):
-    return pub.objection_file(application=app, name="王五", contact="13912345678", content="该申报人业绩材料与事实不符")
+    return objections.objection_file(
+        application=app, name="王五", contact="13912345678", content="该申报人业绩材料与事实不符"
+    )
 
 
 def test_objector_contact_only_for_the_decider_and_the_supervisor(world, client):
@@ -62,7 +64,7 @@ def test_objection_to_a_revoked_case_is_decided_without_a_500(world, client):
         assert Objection.objects.get(pk=objection.pk).status == Objection.Status.MOOT
         events = ApplicationEvent.objects.filter(application=app).count()
         with pytest.raises(TransitionConflict):
-            pub.objection_decide(objection=objection, actor=world.clerk, upheld=True, reason="属实")
+            objections.objection_decide(objection=objection, actor=world.clerk, upheld=True, reason="属实")
         api = APIClient()
         api.force_authenticate(world.clerk)
         r = api.post(f"/api/v1/objections/{objection.pk}/decide/", {"upheld": True, "reason": "属实"}, format="json")
@@ -83,5 +85,5 @@ def test_objection_decided_when_the_case_left_its_publicity_otherwise_is_409(wor
         Objection.objects.filter(pk=objection.pk).update(status=Objection.Status.OPEN)  # as before this fix
         clock.move_to(START + dt.timedelta(days=1))
         with pytest.raises(TransitionConflict) as exc:
-            pub.objection_decide(objection=objection, actor=world.clerk, upheld=False, reason="不属实")
+            objections.objection_decide(objection=objection, actor=world.clerk, upheld=False, reason="不属实")
         assert exc.value.status == 409 and "已撤销" in exc.value.message

@@ -8,6 +8,7 @@ from applications import services
 from applications.models import ApplicationEvent, Deadline, Status
 from operations import calendar
 from operations.sweep import timers_sweep
+from publicity import objections
 from publicity import services as pub
 from publicity.models import Objection, Publicity, PublicityEntry
 from tests.factories import answers
@@ -149,23 +150,23 @@ def test_objection_holds_the_case_until_dismissed(world, in_window):
     (app,) = submitted(world)
     p = pub.publicity_start(kind=Publicity.Kind.UNIT, applications=[app], actor=world.unit_reviewer)
     with travel(2024, 4, 15, 10):
-        obj = pub.objection_file(application=app, name="王某", contact="13800000000", content="业绩材料不实")
+        obj = objections.objection_file(application=app, name="王某", contact="13800000000", content="业绩材料不实")
     assert Notification.objects.filter(recipient=world.unit_reviewer, title__contains="异议").exists()
     sweep(2024, 4, 18, 0, 0)
     sweep(2024, 5, 20, 0, 0)
     assert status(app) == S.UNIT_PUBLICITY  # held past the end
 
     with travel(2024, 5, 20, 10), pytest.raises(PermissionDenied):
-        pub.objection_decide(objection=obj, actor=world.clerk, upheld=False, reason="经核实不成立")
+        objections.objection_decide(objection=obj, actor=world.clerk, upheld=False, reason="经核实不成立")
     obj.refresh_from_db()
     assert obj.status == Objection.Status.OPEN and status(app) == S.UNIT_PUBLICITY
 
     with travel(2024, 5, 20, 10):
-        pub.objection_decide(objection=obj, actor=world.unit_reviewer, upheld=False, reason="经核实不成立")
+        objections.objection_decide(objection=obj, actor=world.unit_reviewer, upheld=False, reason="经核实不成立")
     assert status(app) == S.DEPT_RECHECK  # the period was over: it goes on at once
     assert list(app.events.values_list("action", flat=True))[-2:] == ["objection_dismissed", "unit_publicity_end"]
     with travel(2024, 5, 20, 10, 5), pytest.raises(TransitionConflict):
-        pub.objection_decide(objection=obj, actor=world.unit_reviewer, upheld=True, reason="再议")
+        objections.objection_decide(objection=obj, actor=world.unit_reviewer, upheld=True, reason="再议")
     sweep(2024, 5, 21, 0, 0)
     assert system_events(app, "unit_publicity_end").count() == 1
     p.refresh_from_db()
@@ -176,8 +177,8 @@ def test_objection_upheld_stops_the_case_and_tells_the_applicant(world, in_windo
     (app,) = submitted(world)
     pub.publicity_start(kind=Publicity.Kind.UNIT, applications=[app], actor=world.unit_reviewer)
     with travel(2024, 4, 12, 10):
-        obj = pub.objection_file(application=app, name="李某", contact="lm@example.cn", content="学历造假")
-        pub.objection_decide(objection=obj, actor=world.unit_reviewer, upheld=True, reason="学历证书系伪造")
+        obj = objections.objection_file(application=app, name="李某", contact="lm@example.cn", content="学历造假")
+        objections.objection_decide(objection=obj, actor=world.unit_reviewer, upheld=True, reason="学历证书系伪造")
     assert status(app) == S.REJECTED
     assert Notification.objects.filter(recipient=app.applicant.user, body__contains="学历证书系伪造").exists()
     sweep(2024, 4, 18, 0, 0)
@@ -188,12 +189,12 @@ def test_objection_upheld_stops_the_case_and_tells_the_applicant(world, in_windo
 def test_objection_refused_outside_the_period_and_incomplete(world, in_window):
     (app,) = submitted(world)
     with pytest.raises(TransitionConflict):
-        pub.objection_file(application=app, name="王某", contact="138", content="x")
+        objections.objection_file(application=app, name="王某", contact="138", content="x")
     pub.publicity_start(kind=Publicity.Kind.UNIT, applications=[app], actor=world.unit_reviewer)
     with pytest.raises(DomainError):
-        pub.objection_file(application=app, name="", contact="138", content="x")
+        objections.objection_file(application=app, name="", contact="138", content="x")
     with travel(2024, 4, 18, 0, 0), pytest.raises(DomainError) as exc:
-        pub.objection_file(application=app, name="王某", contact="138", content="x")
+        objections.objection_file(application=app, name="王某", contact="138", content="x")
     assert exc.value.code == "publicity_over"
     app.refresh_from_db()
     assert app.open_objections == 0 and not Objection.objects.exists()

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from applications import workflow
 from applications.demo import accounts
 from applications.models import Application
-from publicity import certificates
+from publicity import certificates, objections
 from tests.applications.test_workflow import call
 from tests.web.test_pages import login
 from zhicheng.errors import DomainError, PermissionDenied, TransitionConflict
@@ -40,9 +40,10 @@ def accepted(name: str, app: Application, user) -> bool:
                 objection = app.objections.filter(status="open").first()
                 if objection is None:
                     return False
-                from publicity import services as pub
 
-                pub.objection_decide(objection=objection, actor=user, upheld=name == "objection_upheld", reason="核实")
+                objections.objection_decide(
+                    objection=objection, actor=user, upheld=name == "objection_upheld", reason="核实"
+                )
             elif name in ("association_approve", "municipal_approve"):
                 certificates.initial_approve(application=app, actor=user, document_number="镇技协〔2099〕1号")
             elif name == "revoke":

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from publicity import services as pub_services
+from publicity import objections
 from publicity.models import Objection, Publicity
 from tests.factories import submit
 from tests.web.test_pages import login
@@ -72,7 +72,7 @@ def test_objection_gets_a_receipt_and_a_status_page(client, world, in_window, co
     lookup = client.get(reverse("objection-status-lookup"), {"receipt": f" {objection.receipt.lower()} "})
     assert lookup.status_code == 200 and "调查中" in lookup.content.decode()
     login(client, world.unit_reviewer)
-    pub_services.objection_decide(objection=objection, actor=world.unit_reviewer, upheld=False, reason="经核实无此事")
+    objections.objection_decide(objection=objection, actor=world.unit_reviewer, upheld=False, reason="经核实无此事")
     client.logout()
     page = client.get(response.url).content.decode()
     assert "异议不成立" in page and "经核实无此事" not in page and "已办结" in page

@@ -6,6 +6,7 @@ from django.urls import reverse
 from applications import services
 from applications.models import ApplicationEvent, Status
 from operations.sweep import timers_sweep
+from publicity import objections
 from publicity import services as pub_services
 from publicity.models import Objection, Publicity
 from tests.conftest import shanghai
@@ -24,7 +25,7 @@ def _in_unit_publicity(world):
 
 def test_objection_decision_needs_a_reason_then_stops_the_case(client, world, in_window):
     app = _in_unit_publicity(world)
-    objection = pub_services.objection_file(application=app, name="李四", contact="138", content="论文抄袭")
+    objection = objections.objection_file(application=app, name="李四", contact="138", content="论文抄袭")
     login(client, world.unit_reviewer)
     page = client.get(reverse("case-detail", args=[app.pk])).content.decode()
     assert "论文抄袭" in page and "登记处理结论" in page
@@ -40,7 +41,7 @@ def test_objection_decision_needs_a_reason_then_stops_the_case(client, world, in
 
 def test_objection_decision_by_someone_else_is_refused(client, world, in_window):
     app = _in_unit_publicity(world)
-    objection = pub_services.objection_file(application=app, name="李四", contact="138", content="论文抄袭")
+    objection = objections.objection_file(application=app, name="李四", contact="138", content="论文抄袭")
     login(client, world.dept_reviewer)  # sees the case, does not decide the unit's publicity
     response = client.post(reverse("objection-decide", args=[objection.pk]), {"upheld": "1", "reason": "属实"})
     assert response.status_code == 403 and "您无权处理该申报的异议" in response.content.decode()

@@ -15,6 +15,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from publicity import objections
 from publicity import services as pub
 from publicity.models import Objection, Publicity
 from tests.factories import submit
@@ -129,18 +130,18 @@ def test_objections_limited_per_case_and_per_contact(world, in_window, settings)
     app, _ = _entry(world)
     other, _ = _entry(world)
     third, _ = _entry(world)
-    pub.objection_file(application=app, name="甲", contact="138 0000 0001", content="异议一")
+    objections.objection_file(application=app, name="甲", contact="138 0000 0001", content="异议一")
     with pytest.raises(TooManyRequests) as exc:  # the same contact, written differently, while it is open
-        pub.objection_file(application=app, name="甲", contact="13800000001", content="异议二")
+        objections.objection_file(application=app, name="甲", contact="13800000001", content="异议二")
     assert exc.value.code == "objection_duplicate" and exc.value.status == 429
-    pub.objection_file(application=other, name="甲", contact="13800000001", content="异议")
+    objections.objection_file(application=other, name="甲", contact="13800000001", content="异议")
     with pytest.raises(TooManyRequests) as exc:
-        pub.objection_file(application=third, name="甲", contact="13800000001", content="异议")
+        objections.objection_file(application=third, name="甲", contact="13800000001", content="异议")
     assert exc.value.code == "objection_contact_limit" and "2 件" in exc.value.message
-    pub.objection_file(application=app, name="乙", contact="13900000002", content="异议")
-    pub.objection_file(application=app, name="丙", contact="13900000003", content="异议")
+    objections.objection_file(application=app, name="乙", contact="13900000002", content="异议")
+    objections.objection_file(application=app, name="丙", contact="13900000003", content="异议")
     with pytest.raises(TooManyRequests) as exc:
-        pub.objection_file(application=app, name="丁", contact="13900000004", content="异议")
+        objections.objection_file(application=app, name="丁", contact="13900000004", content="异议")
     assert exc.value.code == "objection_case_limit"
     app.refresh_from_db()
     assert app.open_objections == 3
