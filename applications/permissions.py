@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from django.utils.functional import empty
+
 from zhicheng.roles import Role
 
 from .models import Application, RoleMembership
+
+
+def unwrapped(user):
+    """request.user without its lazy proxy: a page asks the predicates below about every row, and each attribute
+    read through SimpleLazyObject costs a call (issue 17)."""
+    inner = getattr(user, "_wrapped", None)
+    if inner is None or inner is empty:
+        return user
+    return inner
 
 
 def memberships(user) -> list[RoleMembership]:

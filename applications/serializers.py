@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from zhicheng.api import LeanRepresentation
 from zhicheng.models import CalendarDay, Notification
 from zhicheng.roles import Role
 
@@ -153,7 +154,7 @@ def _ref(obj) -> dict | None:
     return None if obj is None else {"id": obj.pk, "name": str(getattr(obj, "name", None) or obj)}
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(LeanRepresentation, serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     route_display = serializers.CharField(source="get_route_display", read_only=True)
@@ -202,7 +203,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     @extend_schema_field(ApplicantSerializer)
     def get_applicant(self, app):
         # ApplicantSerializer's fields, without building a serializer per row (issue 17: that was most of a page)
-        profile, user = app.applicant, self.context["request"].user
+        profile, user = app.applicant, perms.unwrapped(self.context["request"].user)
         full = perms.can_see_full_id(user, app)
         return {"name": profile.name, "id_number": profile.id_number if full else profile.masked_id_number}
 

@@ -33,6 +33,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhicheng.settings.local")
 
 BENCH_PASSWORD = "bench-pass-17"
+# The bulk-loaded audit events carry this instead of a hash chain (the chain trigger is off during COPY, as a
+# per-row chain lookup would take hours): `manage.py audit_verify` reports them; moves made later chain after them.
+UNCHAINED = "0" * 64
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉玲建国文斌宇浩凯健俊帆帅旭宁琳欣悦晨"
 
@@ -194,6 +197,7 @@ def build(n_cases: int, n_units: int, rng: random.Random) -> None:  # noqa: C901
     from django.utils import timezone
 
     from applications import counters
+    from applications.idcard import id_hash
     from applications.models import (
         Committee,
         CommitteeOffice,
@@ -204,6 +208,8 @@ def build(n_cases: int, n_units: int, rng: random.Random) -> None:  # noqa: C901
         RoleMembership,
         Unit,
     )
+    from applications.models.case import mask_id_number
+    from zhicheng import audit
     from zhicheng.models import User
     from zhicheng.roles import Role
 
@@ -262,6 +268,7 @@ def build(n_cases: int, n_units: int, rng: random.Random) -> None:  # noqa: C901
         "association_clerk": user("bench_assoc", Role.ASSOCIATION_CLERK, office=initial_cycle.office),
     }
     actor_of = {role: u.pk for role, u in bench_users.items()}
+    actor_name = {role: u.display_name for role, u in bench_users.items()}
     print(f"units {n_units}, departments {len(departments)}, bench users: {time.monotonic() - t:.1f} s", flush=True)
 
     connection.ensure_connection()
@@ -272,6 +279,8 @@ def build(n_cases: int, n_units: int, rng: random.Random) -> None:  # noqa: C901
         "review_meetingresult", "applications_deadline",
     ]  # fmt: skip
     restore = drop_indexes_and_fks(conn, big)
+    with conn.cursor() as cur:  # the loaded history is not hash-chained (see UNCHAINED); the triggers are back after
+        cur.execute(f"ALTER TABLE applications_applicationevent DISABLE TRIGGER {audit.TRIGGER_PREFIX}chain")
     conn.commit()
 
     def next_id(table):
@@ -287,7 +296,7 @@ def build(n_cases: int, n_units: int, rng: random.Random) -> None:  # noqa: C901
     prof_c = Copier(conn, "applications_applicantprofile", [
         "id", "user_id", "name", "id_number", "phone", "residence", "employment", "unit_id", "employed_since",
         "work_started_on", "is_civil_servant", "is_retired", "is_public_institution_staff", "sanction_until",
-        "social_security_queryable"])  # fmt: skip
+        "social_security_queryable", "id_kind", "id_hash", "id_masked", "work_permit_number"])  # fmt: skip
     profile_unit = []
     names = []
     base_birth = dt.date(1965, 1, 1)
@@ -297,8 +306,10 @@ def build(n_cases: int, n_units: int, rng: random.Random) -> None:  # noqa: C901
         unit = units[_pick(cum, rng.random())]
         birth = base_birth + dt.timedelta(days=(i // 1000) * 13)
         users_c.add(uid0 + i, "!", False, f"p{i:07d}", name, "", "", False, True, joined, "")
-        prof_c.add(pid0 + i, uid0 + i, name, check_digit_id(birth, i % 1000), f"139{i:08d}", "mainland", "contract",
-                   unit.pk, dt.date(2010, 1, 1), dt.date(2008, 7, 1), False, False, False, None, True)  # fmt: skip
+        number = check_digit_id(birth, i % 1000)
+        prof_c.add(pid0 + i, uid0 + i, name, number, f"139{i:08d}", "mainland", "contract",
+                   unit.pk, dt.date(2010, 1, 1), dt.date(2008, 7, 1), False, False, False, None, True,
+                   "resident", id_hash("resident", number), mask_id_number(number), "")  # fmt: skip
         profile_unit.append(unit)
         names.append(name)
     users_c.flush()
@@ -317,7 +328,7 @@ def build(n_cases: int, n_units: int, rng: random.Random) -> None:  # noqa: C901
         "result_publicity_passed_at", "correction_answers"])  # fmt: skip
     ev_c = Copier(conn, "applications_applicationevent", [
         "id", "application_id", "actor_id", "actor_role", "action", "from_status", "to_status", "reason", "rule",
-        "data", "created_at"])  # fmt: skip
+        "data", "created_at", "actor_name", "recorded_at", "prev_hash", "row_hash"])  # fmt: skip
     entry_c = Copier(conn, "publicity_publicityentry", ["publicity_id", "application_id", "left_at", "outcome"])
     agenda_c = Copier(conn, "review_meeting_applications", ["meeting_id", "application_id"])
     result_c = Copier(conn, "review_meetingresult", [
@@ -331,7 +342,7 @@ def build(n_cases: int, n_units: int, rng: random.Random) -> None:  # noqa: C901
                                                  "created_at", "closed_at"])  # fmt: skip
     meet_c = Copier(conn, "review_meeting", [
         "id", "committee_id", "office_id", "cycle_id", "series_id", "level_id", "title", "date", "place", "pass_rate",
-        "panel_size", "status", "created_by_id", "created_at", "opened_at", "closed_at"])  # fmt: skip
+        "panel_size", "status", "created_by_id", "created_at", "opened_at", "closed_at", "late_reason"])  # fmt: skip
     pubs: dict = {}
     meetings: dict = {}
     pub_id = [next_id("publicity_publicity")]
@@ -363,7 +374,7 @@ def build(n_cases: int, n_units: int, rng: random.Random) -> None:  # noqa: C901
             meet_c.add(pk, committee.pk, committee.office_id, cycle.pk, series_id, level_id,
                        f"{year}年{committee.label}评审会议", day, "评审会议室", "0.600", 7,
                        "open" if current else "closed", actor_of["committee_clerk"], at - dt.timedelta(days=20),
-                       at, None if current else at + dt.timedelta(hours=6))  # fmt: skip
+                       at, None if current else at + dt.timedelta(hours=6), "")  # fmt: skip
             meetings[key] = pk
         return meetings[key]
 
@@ -407,7 +418,8 @@ def build(n_cases: int, n_units: int, rng: random.Random) -> None:  # noqa: C901
             actor = uid0 + p
             if role != "applicant":
                 actor = actor_of.get(role)
-            ev_c.add(eid, aid, actor, role, action, prev, target, "", "", "{}", at)
+            ev_c.add(eid, aid, actor, role, action, prev, target, "", "", "{}", at, names[p] if role == "applicant"
+                     else actor_name.get(role, "系统"), at, "", UNCHAINED)  # fmt: skip
             eid += 1
             if action == "submit":
                 submitted = at
@@ -464,6 +476,8 @@ def build(n_cases: int, n_units: int, rng: random.Random) -> None:  # noqa: C901
     for sql in restore:
         with conn.cursor() as cur:
             cur.execute(sql)
+    with conn.cursor() as cur:
+        cur.execute(f"ALTER TABLE applications_applicationevent ENABLE ALWAYS TRIGGER {audit.TRIGGER_PREFIX}chain")
     conn.commit()
     print(f"indexes and foreign keys rebuilt: {time.monotonic() - t:.0f} s", flush=True)
     t = time.monotonic()
