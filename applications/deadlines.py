@@ -21,10 +21,11 @@ from django.utils import timezone
 
 from zhicheng import workdays
 from zhicheng.models import CalendarChange
+from zhicheng.notify import notify
 
 from . import events
 from .models import Application, Deadline, Status
-from .workflow import PUBLICITY_STATES
+from .workflow import PUBLICITY_STATES, SEED_000
 
 S = Status
 CALENDAR_RULE = "工作日历变更：重新计算尚未届满的期限"
@@ -181,3 +182,59 @@ def provisional_waiting() -> list[dict]:
         if year:
             per_year.setdefault(year, set()).add(app_id)
     return [{"year": y, "cases": len(ids)} for y, ids in sorted(per_year.items())]
+
+
+# ---------------------------------------------------------------- the sweep's side: what is due, and the reminder
+
+
+def due_expired(now: dt.datetime):
+    """Correction and paper deadlines whose moment has passed (final dates only), oldest first; the sweep hands
+    each to `services.application_abandon`, which re-checks under lock."""
+    return Deadline.objects.filter(closed_at__isnull=True, provisional=False, due_at__lte=now).order_by("due_at", "pk")
+
+
+def due_reminders(now: dt.datetime, horizon: dt.datetime):
+    """Deadlines ahead (up to `horizon`) whose applicant has not been reminded yet, soonest first; the sweep stops at
+    the first whose reminder moment (`reminder_due`) is still ahead."""
+    return Deadline.objects.filter(
+        closed_at__isnull=True, provisional=False, reminded_at__isnull=True, due_at__gt=now, due_at__lte=horizon
+    ).order_by("due_at", "pk")
+
+
+def reminder_horizon(now: dt.datetime) -> dt.datetime:
+    """No reminder is due for a deadline further ahead than this (REMINDER_WORKING_DAYS working days, with room for
+    the longest holiday run)."""
+    return now + dt.timedelta(days=7 * reminder_days() + 21)
+
+
+def reminder_due(last_day: dt.date, now: dt.datetime, cache: dict | None = None) -> bool:
+    """Whether the reminder moment of a deadline ending on `last_day` has come (`cache`: per sweep, by last day)."""
+    if cache is None:
+        return reminder_at(last_day) <= now
+    if last_day not in cache:
+        cache[last_day] = reminder_at(last_day)
+    return cache[last_day] <= now
+
+
+def deadline_remind(*, deadline: Deadline, now: dt.datetime, reminder_cache: dict | None = None) -> bool:
+    """Tell the applicant, REMINDER_WORKING_DAYS working days before, that a deadline approaches. Once: the row
+    is locked and `reminded_at` re-checked (an extension clears it, so the new deadline is reminded again)."""
+    now = min(now, timezone.now())
+    with transaction.atomic():
+        dl = Deadline.objects.select_for_update().select_related("application__applicant__user").get(pk=deadline.pk)
+        if dl.closed_at is not None or dl.provisional or dl.reminded_at is not None or dl.due_at <= now:
+            return False
+        if not reminder_due(dl.last_day, now, reminder_cache):
+            return False
+        dl.reminded_at = now
+        dl.save(update_fields=["reminded_at"])
+        app = dl.application
+        what = "补正材料" if dl.kind == Deadline.Kind.CORRECTION else "纸质材料"
+        notify(
+            [app.applicant.user],
+            f"提醒：申报 {app.number} 的{dl.get_kind_display()}将至",
+            f"请于{dl.last_day:%Y年%m月%d日}前提交{what}，逾期视为放弃申报（{SEED_000} 五(二)）。",
+            link=f"/cases/{app.pk}/",
+            sms=True,
+        )
+    return True

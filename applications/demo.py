@@ -10,11 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from zhicheng import workdays
 from zhicheng.roles import Role
@@ -42,7 +40,7 @@ from .models import (
 
 DEMO_PASSWORD = "Zhicheng@2024"
 SUBMIT_AT = dt.datetime(2024, 4, 10, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
-# How the counts returned by settings.ZHICHENG["DEMO_EXTENSIONS"] are shown ("cases" adds to the case count).
+# How the counts of the apps above this one (operations.demo) are shown ("cases" adds to the case count).
 EXTENSION_COUNT_LABELS = {
     "experts": ("评审专家", "名"),
     "meetings": ("评审会议", "场"),
@@ -196,9 +194,8 @@ def applicant_accounts() -> list[tuple[str, str, str, str]]:
 
 @transaction.atomic
 def load_demo(stdout=None) -> dict[str, int]:
-    """Accounts and cases (see the module doc), then each of settings.ZHICHENG["DEMO_EXTENSIONS"] (dotted paths to
-    `callable(stdout=None) -> dict[str, int]`, run in this transaction; apps above this one add their data that
-    way, so this module imports none of them). Returns what was created: accounts, cases and the extensions' counts."""
+    """Accounts and cases (see the module doc); the apps above add theirs after it (operations.demo.demo_load).
+    Returns what was created: accounts and cases."""
     dept, unit = _org()
     office = CommitteeOffice.objects.get(name="镇江市职称与执业资格评价服务中心")
     association = CommitteeOffice.objects.get(name="镇江市职工技术协会")
@@ -224,11 +221,7 @@ def load_demo(stdout=None) -> dict[str, int]:
     if not Application.objects.filter(unit=unit, review_cycle__year=2024).exists():
         created = _demo_cases(unit, users)
     created += _demo_cycle_cases(unit, users, cycle, initial)
-    result = {"accounts": len(users), "cases": created}
-    for path in settings.ZHICHENG.get("DEMO_EXTENSIONS", []):
-        for key, count in import_string(path)(stdout=stdout).items():
-            result[key] = result.get(key, 0) + count
-    return result
+    return {"accounts": len(users), "cases": created}
 
 
 def summary(result: dict[str, int]) -> str:

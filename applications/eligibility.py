@@ -16,6 +16,7 @@ from functools import cached_property
 from zhicheng.errors import DomainError
 
 from . import routing, windows
+from . import workflow as wf
 from .models import (
     Application,
     Committee,
@@ -26,14 +27,12 @@ from .models import (
     IntegrityRecord,
     Level,
     Route,
-    Status,
 )
 from .selectors import cycle_current
 
 SEED_000 = "镇职称办〔2024〕11号"
 SEED_001 = "镇技协〔2024〕1号"
 # A case in these states holds no committee for seed 000 四 (one committee per level per year).
-NOT_LIVE = (Status.DRAFT, Status.WITHDRAWN, Status.RETURNED, Status.REJECTED, Status.ABANDONED)
 
 
 @dataclass(frozen=True)
@@ -551,7 +550,7 @@ def _live_elsewhere(case: _Case, **filters):
             committee__isnull=False,
             **filters,
         )
-        .exclude(status__in=NOT_LIVE)
+        .exclude(status__in=wf.NOT_LIVE)
         .exclude(committee_id=case.route.committee.pk)
         .select_related("committee__office")
     )

@@ -23,11 +23,12 @@ from zhicheng.errors import DomainError, PermissionDenied, TransitionConflict
 from zhicheng.workdays import local_date
 
 from . import permissions as perms
-from .models import Application, Material, Route, Status
+from . import workflow as wf
+from .models import Application, Material, Route
 from .selectors import application_list
 
 SOURCE = "镇技协〔2024〕1号 五(三)"
-EDITABLE = (Status.DRAFT, Status.CORRECTION)
+EDITABLE = wf.APPLICANT_EDITS  # where the applicant may add or remove files
 
 
 def _clean_name(name: str) -> str:

@@ -17,6 +17,7 @@ from zhicheng.errors import DomainError, PermissionDenied
 from zhicheng.roles import Role
 
 from . import permissions as perms
+from . import workflow as wf
 from .idcard import DOCUMENT_SOURCES, document_problem, id_hash, normalise_id
 from .models import (
     ApplicantProfile,
@@ -26,7 +27,6 @@ from .models import (
     ExamPass,
     HeldTitle,
     RoleMembership,
-    Status,
     Unit,
 )
 from .orgs import is_unit_admin, is_unit_hr, org_event
@@ -34,11 +34,7 @@ from .orgs import is_unit_admin, is_unit_hr, org_event
 SEED_000 = "镇职称办〔2024〕11号"
 PHONE_SOURCE = "中国大陆11位手机号码"
 # Cases whose reviewers must hear of a change to the applicant's record.
-LIVE_AFTER_SUBMISSION = [
-    s
-    for s in Status.values
-    if s not in (Status.DRAFT, Status.WITHDRAWN, Status.REJECTED, Status.ABANDONED, Status.NOT_PASSED, Status.REVOKED)
-]
+LIVE_AFTER_SUBMISSION = wf.LIVE_AFTER_SUBMISSION
 PROFILE_FIELDS = {
     "name": "姓名",
     "phone": "手机号",

@@ -16,6 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from zhicheng.api import RegisterThrottle
 from zhicheng.errors import DomainError, NotFound, PermissionDenied
 from zhicheng.roles import Role
 
@@ -204,6 +205,7 @@ class RegisterView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_classes = [RegisterThrottle]
 
     @extend_schema(request=RegisterSerializer, responses={201: ProfileSerializer}, auth=[], summary="申报人注册")
     def post(self, request):
@@ -333,6 +335,7 @@ class UnitsView(APIView):
 
 class UnitRegisterView(APIView):
     permission_classes = [AllowAny]
+    throttle_classes = [RegisterThrottle]
 
     @extend_schema(
         request=UnitRegisterSerializer,

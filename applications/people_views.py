@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from zhicheng import throttle
 from zhicheng.errors import DomainError
 from zhicheng.roles import Role
 
@@ -62,10 +63,11 @@ def register(request):
         data = form.cleaned_data
         data.pop("password2")
         try:
+            throttle.check_registration(request)
             profile = people.applicant_register(**data)
         except DomainError as exc:
             _form_error(form, exc)
-            return render_page(request, "people/register.html", {**ctx, "error": error_context(exc)}, status=400)
+            return render_page(request, "people/register.html", {**ctx, "error": error_context(exc)}, status=exc.status)
         login(request, profile.user, backend=BACKEND)
         messages.success(request, f"注册成功。今后可用证件号码或手机号 {profile.phone} 登录。请完善个人信息。")
         return redirect("profile")
@@ -156,6 +158,7 @@ def unit_register_page(request):
     ctx = {"title": "单位注册", "form": form, "account": account}
     if request.method == "POST" and form.is_valid() and (account is None or account.is_valid()):
         try:
+            throttle.check_registration(request)
             with transaction.atomic():
                 actor = request.user
                 if account is not None:
@@ -165,7 +168,8 @@ def unit_register_page(request):
                 unit = orgs.unit_register(actor=actor, **form.cleaned_data)
         except DomainError as exc:
             _form_error(form, exc)
-            return render_page(request, "people/unit_register.html", {**ctx, "error": error_context(exc)}, status=400)
+            return render_page(request, "people/unit_register.html", {**ctx, "error": error_context(exc)},
+                               status=exc.status)  # fmt: skip
         if account is not None:
             login(request, actor, backend=BACKEND)
         messages.success(request, f"「{unit.name}」已注册，等待{unit.department.name}确认；确认后可指定本单位审核人。")

@@ -21,7 +21,6 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from zhicheng import workdays
 from zhicheng.errors import Code, DomainError, PermissionDenied, TransitionConflict
-from zhicheng.models import CalendarDay
 from zhicheng.notify import notify
 from zhicheng.roles import Role
 
@@ -38,7 +37,7 @@ from .models import (
     Status,
 )
 from .periods import application_cycle, cycle_periods
-from .selectors import next_actors
+from .selectors import next_actors, users_acting
 from .titles import held_title_record_for_certified
 
 S = Status
@@ -150,8 +149,8 @@ def act_run(
 
 
 def _sync(target: Application, source: Application) -> None:
-    """Give the caller's instance the saved values. Not refresh_from_db(): django-fsm toggles the protected flag on
-    the shared field object during it, which races between threads (two sweepers at once)."""
+    """Give the caller's instance the saved values without another query (the model's refresh_from_db is
+    thread-safe too, zhicheng.fsm, but costs a read)."""
     if target is source:
         return
     for f in Application._meta.concrete_fields:
@@ -623,7 +622,26 @@ def application_abandon(*, deadline: Deadline, now: dt.datetime | None = None):
         )
         dl.closed_at, dl.outcome = now, "expired"
         dl.save(update_fields=["closed_at", "outcome"])
+        _abandoned_notice(app, dl)
     return app
+
+
+def _abandoned_notice(app: Application, dl: Deadline) -> None:
+    """Besides the applicant (told by the act's own notice): the reviewer who asked for the correction, or the
+    committee office's clerks who wait for the paper materials — whether the sweep or a late act found it."""
+    if dl.kind == Deadline.Kind.CORRECTION:
+        people = [dl.requested_by] if dl.requested_by_id else []
+        what = "逾期未补正"
+    else:
+        people = users_acting(Role.COMMITTEE_CLERK, office_id=app.office_id)
+        what = "逾期未报送纸质材料"
+    app = Application.objects.select_related("applicant", "series", "level").get(pk=app.pk)
+    notify(
+        people,
+        f"申报 {app.number} 视为放弃",
+        f"{app.applicant.name} {app.series.name}{app.level.name}：{what}，已视为放弃申报（{SEED_000} 五(二)）。",
+        link=f"/cases/{app.pk}/",
+    )
 
 
 # ---------------------------------------------------------------- return, reject, withdraw
@@ -782,19 +800,3 @@ def role_grant(*, user, role: Role, unit=None, department=None, office=None) -> 
         user=user, role=role, unit=unit, department=department, office=office
     )
     return membership
-
-
-# ---------------------------------------------------------------- the working-day calendar (市职称办)
-
-
-def calendar_override_set(*, actor, date: dt.date, is_workday: bool, name: str, source: str) -> CalendarDay:
-    """The supervisor overrides one day, naming its source document. Errors: PermissionDenied, DomainError."""
-    if not perms.is_supervisor(actor):
-        raise PermissionDenied(Code.FORBIDDEN, "仅市职称办可调整工作日历")
-    return workdays.calendar_day_set(date=date, is_workday=is_workday, name=name, source=source, actor=actor)
-
-
-def calendar_override_delete(*, actor, day: CalendarDay) -> None:
-    if not perms.is_supervisor(actor):
-        raise PermissionDenied(Code.FORBIDDEN, "仅市职称办可调整工作日历")
-    workdays.calendar_day_delete(day=day, actor=actor)

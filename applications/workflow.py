@@ -414,6 +414,22 @@ TERMINAL = tuple(s for s in Status.values if not any(s in a.sources for a in _AC
 WITHDRAWABLE = ACTS["withdraw"].sources
 REVOCABLE = ACTS["revoke"].sources
 PUBLICITY_STATES = HELD
+# Where the applicant works on the case (materials, edits): the states they submit or resubmit from.
+APPLICANT_EDITS = tuple(dict.fromkeys((*ACTS["submit"].sources, *ACTS["resubmit"].sources)))
+# Ended before any result (withdrawn, returned, rejected, abandoned): the level is free for a new case.
+_ENDING = ("withdraw", "return_out_of_scope", "reject", "objection_upheld", "abandon_correction", "abandon_paper")
+ENDED_BEFORE_RESULT = tuple(dict.fromkeys(t for name in _ENDING for t in ACTS[name].targets))
+# Not a live case for the one-committee-per-level rules (applications.eligibility): a draft, or ended before a result.
+NOT_LIVE = (S.DRAFT, *ENDED_BEFORE_RESULT)
+# Submitted and not over: its reviewers hear of changes to the applicant's record.
+LIVE_AFTER_SUBMISSION = tuple(s for s in Status.values if s != S.DRAFT and s not in TERMINAL)
+# Passed: the committee's vote or the 初定 approval, and everything after it on the main line.
+PASSED_ONWARDS = tuple(
+    dict.fromkeys(
+        (*MAIN_LINE[Route.REVIEW][MAIN_LINE[Route.REVIEW].index(S.PASSED) :],
+         *MAIN_LINE[Route.INITIAL][MAIN_LINE[Route.INITIAL].index(S.APPROVED) :])
+    )
+)  # fmt: skip
 KIND_STATE = {STATES[s].publicity_kind: s for s in HELD}
 # The act that puts a case into each publicity, by publicity kind (the publicity app starts them).
 OPENING_ACT = {STATES[t].publicity_kind: a.name for a in _ACTS if a.surface == Surface.PUBLICITY for t in a.targets}

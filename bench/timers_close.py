@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+from operations.sweep import timers_sweep
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_timers"
@@ -117,7 +119,7 @@ def main() -> None:
         notes_before = Notification.objects.count()
 
         t0 = time.perf_counter()
-        counts = pub.timers_sweep()
+        counts = timers_sweep()
         elapsed = time.perf_counter() - t0
 
         moved = Application.objects.filter(publicity_entries__publicity=big, status="dept_recheck").count()

@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from applications.deadlines import provisional_waiting
 from zhicheng.admin import ReadOnlyAdmin
 
-from .models import FilingDeadline, Objection, Publicity, PublicityEntry
+from .models import Objection, Publicity, PublicityEntry
 
 
 class EntryInline(admin.TabularInline):
@@ -42,12 +42,6 @@ class ObjectionAdmin(ReadOnlyAdmin):
 
     list_display = ["__str__", "application", "publicity", "filed_at", "status", "decided_at"]
     list_filter = ["status"]
-
-
-@admin.register(FilingDeadline)
-class FilingDeadlineAdmin(ReadOnlyAdmin):
-    list_display = ["title", "office", "meeting_on", "due_at", "reminded_at", "alerted_at", "filed_at", "accepted_at"]
-    list_filter = ["office"]
 
 
 from . import admin_certificates  # noqa: E402,F401

@@ -123,40 +123,4 @@ class Objection(models.Model):
         return f"异议 #{self.pk}（{self.get_status_display()}）"
 
 
-class FilingDeadline(models.Model):
-    """The 报备 of a meeting must be accepted at least 15 days before it (seed 000 六(一)).
-
-    The meetings side (review) owns the meeting and the blocking rule; it registers each meeting here with
-    `filing_deadline_set`, marks a filing submitted (or returned) with `filing_deadline_filed` and closes the row
-    with `filing_deadline_accepted`. The timer reminds the clerk and, when the moment passes without an accepted
-    filing, alerts the clerk and the supervisor (telling a filing still awaiting decision from a missing one).
-    """
-
-    meeting_id = models.PositiveBigIntegerField("评审会议编号", unique=True)
-    office = models.ForeignKey(CommitteeOffice, models.PROTECT, related_name="+", verbose_name="评委会办事机构")
-    title = models.CharField("会议名称", max_length=200)
-    meeting_on = models.DateField("会议日期")
-    due_at = models.DateTimeField("报备截止时间")
-    reminded_at = models.DateTimeField("已提醒时间", null=True, blank=True)
-    alerted_at = models.DateTimeField("已告警时间", null=True, blank=True)
-    filed_at = models.DateTimeField("报备提交时间", null=True, blank=True)
-    accepted_at = models.DateTimeField("报备通过时间", null=True, blank=True)
-    cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "会议报备期限"
-        verbose_name_plural = "会议报备期限"
-        ordering = ["due_at"]
-        indexes = [
-            models.Index(
-                fields=["due_at"],
-                name="filing_open_due",
-                condition=Q(alerted_at__isnull=True, accepted_at__isnull=True, cancelled_at__isnull=True),
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.title} 报备截止 {self.due_at:%Y-%m-%d %H:%M}"
-
-
 from .models_certificates import Certificate, Publication  # noqa: E402,F401

@@ -1,9 +1,9 @@
-"""公示, objections and the timers (STYLE rule 4: the database is the clock's memory).
+"""公示 and objections (STYLE rule 4: the database is the clock's memory).
 
-Every deadline is a stored due time with an index: a publicity's `ends_at` (and each case's `held_until`), a
-correction or paper `Deadline.due_at`, a meeting's `FilingDeadline.due_at`. `timers_sweep` finds what is due in
-batches (`select_for_update(skip_locked=True)` on PostgreSQL) and calls the services below, which re-check the
-state and the due time under lock, so a second run, two sweepers or two beat processes change nothing twice.
+A publicity's end is a stored due time with an index (`Publicity.ends_at`, and each case's `held_until`). The sweep
+at the top of the house (timers.sweep) asks `due_publicities` what is due and calls `publicity_close`, which
+re-checks the state and the due time under lock, so a second run, two sweepers or two beat processes change nothing
+twice. After a calendar change, timers.calendar calls `publicity_calendar_changed` to recompute the open periods.
 """
 
 from __future__ import annotations
@@ -47,12 +47,11 @@ from zhicheng.notify import notify
 from zhicheng.roles import Role
 
 from . import public
-from .models import FilingDeadline, Objection, Publicity, PublicityEntry
+from .models import Objection, Publicity, PublicityEntry
 
 log = logging.getLogger("publicity.timers")
 S = Status
 SEED_000 = app_services.SEED_000
-FILING_DAYS_BEFORE = 15  # seed 000 六(一): "提前15天" — calendar days
 
 # kind → the state its cases are in, and the rule of the act that puts them there (from the workflow declaration)
 KIND_STATE = wf.KIND_STATE
@@ -555,185 +554,66 @@ def objection_decide(*, objection: Objection, actor, upheld: bool, reason: str) 
     return obj
 
 
-# ---------------------------------------------------------------- deadlines: expiry and reminders
+# ---------------------------------------------------------------- the sweep's side: what is due
 
 
-def deadline_expire(*, deadline: Deadline, now: dt.datetime) -> Application | None:
-    """The correction or paper deadline passed: the case is deemed abandoned (视为放弃, seed 000 五(二);
-    附件备注3) by `application_abandon`, which re-checks under lock (None when nothing is due or it is moot).
-    The applicant is told by the audit record; here the reviewer who asked for the correction, or the committee
-    office's clerks for the paper materials, are told too.
-    """
-    now = min(now, timezone.now())
-    with transaction.atomic():
-        app = app_services.application_abandon(deadline=deadline, now=now)
-        if app is None:
-            return None
-        if deadline.kind == Deadline.Kind.CORRECTION:
-            requester = Deadline.objects.filter(pk=deadline.pk).values_list("requested_by", flat=True).first()
-            people = list(get_user_model().objects.filter(pk=requester)) if requester else []
-            what = "逾期未补正"
-        else:
-            people = _users(Role.COMMITTEE_CLERK, office=app.office_id) if app.office_id else []
-            what = "逾期未报送纸质材料"
-        notify(
-            people,
-            f"申报 {app.number} 视为放弃",
-            f"{app.applicant.name} {app.series.name}{app.level.name}：{what}，已视为放弃申报（{SEED_000} 五(二)）。",
-            link=f"/cases/{app.pk}/",
-        )
-        if PublicityEntry.objects.filter(application=app, left_at__isnull=True).update(
-            left_at=timezone.now(), outcome=PublicityEntry.Outcome.STOPPED
-        ):
-            public.public_changed_soon(office_id=app.office_id)  # the cached public page (issue 17)
-        Objection.objects.filter(application=app, status=Objection.Status.OPEN).update(
-            status=Objection.Status.MOOT, decided_at=timezone.now()
-        )
-    return app
+def due_publicities(now: dt.datetime, *, after_pk: int = 0, limit: int = 200) -> list[int]:
+    """Ids of open publicities whose (final) end has passed, in id order from `after_pk` (index publicity_open_due)."""
+    return list(
+        Publicity.objects.filter(closed_at__isnull=True, provisional=False, ends_at__lte=now, pk__gt=after_pk)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
-def deadline_remind(*, deadline: Deadline, now: dt.datetime, reminder_cache: dict | None = None) -> bool:
-    """Tell the applicant, REMINDER_WORKING_DAYS working days before, that a deadline approaches. Once: the row
-    is locked and `reminded_at` re-checked (an extension clears it, so the new deadline is reminded again)."""
-    now = min(now, timezone.now())
-    with transaction.atomic():
-        dl = Deadline.objects.select_for_update().select_related("application__applicant__user").get(pk=deadline.pk)
-        if dl.closed_at is not None or dl.provisional or dl.reminded_at is not None or dl.due_at <= now:
-            return False
-        if _reminder_at(dl.last_day, reminder_cache) > now:
-            return False
-        dl.reminded_at = now
-        dl.save(update_fields=["reminded_at"])
-        app = dl.application
-        what = "补正材料" if dl.kind == Deadline.Kind.CORRECTION else "纸质材料"
-        notify(
-            [app.applicant.user],
-            f"提醒：申报 {app.number} 的{dl.get_kind_display()}将至",
-            f"请于{dl.last_day:%Y年%m月%d日}前提交{what}，逾期视为放弃申报（{SEED_000} 五(二)）。",
-            link=f"/cases/{app.pk}/",
-            sms=True,
-        )
-    return True
+def due_orphan_holds(now: dt.datetime, *, limit: int = 200) -> list[int]:
+    """Ids of cases whose publicity period is over but which no publicity row holds (set up before publicities
+    had rows, or by hand): the sweep ends each with `applications.services.application_publicity_end`."""
+    return list(
+        Application.objects.filter(_closable_q(), publicity_over_q(now))
+        .exclude(Exists(PublicityEntry.objects.filter(application=OuterRef("pk"), left_at__isnull=True)))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
-def _reminder_at(last_day: dt.date, cache: dict | None) -> dt.datetime:
-    if cache is None:
-        return app_deadlines.reminder_at(last_day)
-    if last_day not in cache:
-        cache[last_day] = app_deadlines.reminder_at(last_day)
-    return cache[last_day]
+def provisional_last_days() -> set[dt.date]:
+    """The last days of every open provisional period: when one of them becomes final, the periods are recomputed."""
+    days = set(Publicity.objects.filter(provisional=True, closed_at__isnull=True).values_list("last_day", flat=True))
+    days |= set(Deadline.objects.filter(provisional=True, closed_at__isnull=True).values_list("last_day", flat=True))
+    held = Application.objects.filter(status__in=PUBLICITY_STATES, held_provisional=True, held_until__isnull=False)
+    days |= {workdays.local_date(h - dt.timedelta(seconds=1)) for h in held.values_list("held_until", flat=True)}
+    return days
 
 
-# ---------------------------------------------------------------- meeting filing deadline (seed 000 六(一))
+# ---------------------------------------------------------------- a case that left its publicity another way
 
 
-def filing_due_at(meeting_on: dt.date, days_before: int = FILING_DAYS_BEFORE) -> dt.datetime:
-    """The 报备 must be accepted at least 15 (calendar) days before the meeting: the moment after that day."""
-    return workdays.end_of_day(meeting_on - dt.timedelta(days=days_before))
-
-
-def _filing_last_day(fd: FilingDeadline) -> dt.date:
-    return workdays.local_date(fd.due_at - dt.timedelta(seconds=1))
-
-
-def filing_deadline_set(
-    *, meeting_id: int, office, title: str, meeting_on: dt.date, days_before: int = FILING_DAYS_BEFORE
-) -> FilingDeadline:
-    """Register (or move) a meeting's filing deadline. Called by the meetings side when a meeting is planned, with
-    the cycle's number of days (applications.periods)."""
-    due = filing_due_at(meeting_on, days_before)
-    with transaction.atomic():
-        fd = FilingDeadline.objects.select_for_update().filter(meeting_id=meeting_id).first()
-        if fd is None:
-            return FilingDeadline.objects.create(
-                meeting_id=meeting_id, office=office, title=title, meeting_on=meeting_on, due_at=due
-            )
-        if fd.meeting_on != meeting_on:  # a new date needs a new 报备
-            fd.reminded_at = fd.alerted_at = fd.filed_at = fd.accepted_at = None
-        fd.office, fd.title, fd.meeting_on, fd.due_at, fd.cancelled_at = office, title, meeting_on, due, None
-        fd.save()
-    return fd
-
-
-def filing_deadline_filed(*, meeting_id: int, filed_at: dt.datetime | None) -> None:
-    """The meeting's 报备 was submitted (in time: the meetings side refuses a late one), or returned (None)."""
-    FilingDeadline.objects.filter(meeting_id=meeting_id).update(filed_at=filed_at)
-
-
-def filing_deadline_accepted(*, meeting_id: int) -> None:
-    """The supervisor accepted the meeting's 报备: no alert will be raised."""
-    FilingDeadline.objects.filter(meeting_id=meeting_id, accepted_at__isnull=True).update(accepted_at=timezone.now())
-
-
-def filing_deadline_cancelled(*, meeting_id: int) -> None:
-    FilingDeadline.objects.filter(meeting_id=meeting_id, cancelled_at__isnull=True).update(cancelled_at=timezone.now())
-
-
-def filing_overdue(*, meeting_id: int, now: dt.datetime | None = None) -> bool:
-    """True when the moment for an accepted 报备 has passed without one (the meetings side blocks the meeting)."""
-    now = now or timezone.now()
-    return FilingDeadline.objects.filter(
-        meeting_id=meeting_id, accepted_at__isnull=True, cancelled_at__isnull=True, due_at__lte=now
-    ).exists()
-
-
-def filing_alert(*, filing: FilingDeadline, now: dt.datetime) -> bool:
-    """Alert the office's clerks and the supervisors, once, that the meeting has no accepted 报备 in time."""
-    now = min(now, timezone.now())
-    with transaction.atomic():
-        fd = FilingDeadline.objects.select_for_update().get(pk=filing.pk)
-        if fd.alerted_at or fd.accepted_at or fd.cancelled_at or fd.due_at > now:
-            return False
-        fd.alerted_at = now
-        fd.save(update_fields=["alerted_at"])
-        last_day = _filing_last_day(fd)
-        days_before = (fd.meeting_on - last_day).days
-        if fd.filed_at is not None:
-            # Filed in time, not yet decided: the meeting may still open once 市职称办 accepts it.
-            title = f"评审会议「{fd.title}」的报备尚待市职称办审核"
-            body = (
-                f"会议定于{fd.meeting_on:%Y年%m月%d日}，报备已于{last_day:%Y年%m月%d日}前提交，目前尚未审核同意；"
-                f"同意前会议不得召开（{SEED_000} 六(一)）。"
-            )
-        else:
-            title = f"评审会议「{fd.title}」未按期完成报备"
-            body = (
-                f"会议定于{fd.meeting_on:%Y年%m月%d日}，须于{last_day:%Y年%m月%d日}前（提前{days_before}天）"
-                f"报备并经市职称办同意；目前没有按期提交的报备，会议不得召开，请调整会议日期后重新报备"
-                f"（{SEED_000} 六(一)）。"
-            )
-        notify([*_users(Role.COMMITTEE_CLERK, office=fd.office_id), *_users(Role.SUPERVISOR)], title, body, sms=True)
-    return True
-
-
-def filing_remind(*, filing: FilingDeadline, now: dt.datetime) -> bool:
-    now = min(now, timezone.now())
-    with transaction.atomic():
-        fd = FilingDeadline.objects.select_for_update().get(pk=filing.pk)
-        if fd.reminded_at or fd.alerted_at or fd.accepted_at or fd.cancelled_at or fd.due_at <= now:
-            return False
-        last_day = _filing_last_day(fd)
-        if app_deadlines.reminder_at(last_day) > now:
-            return False
-        fd.reminded_at = now
-        fd.save(update_fields=["reminded_at"])
-        notify(
-            _users(Role.COMMITTEE_CLERK, office=fd.office_id),
-            f"提醒：评审会议「{fd.title}」报备将至",
-            f"请于{last_day:%Y年%m月%d日}前完成报备并经市职称办同意（{SEED_000} 六(一)）。",
-        )
-    return True
+def publicity_case_stopped(*, application: Application) -> bool:
+    """The case left the publicity holding it other than by the publicity's end (abandoned, withdrawn, revoked):
+    its entry is marked stopped, open objections to it are moot, the public page drops it. Idempotent. The close of
+    the publicity would do the same for any case it finds gone; the sweep calls this at once."""
+    now = timezone.now()
+    stopped = PublicityEntry.objects.filter(application=application, left_at__isnull=True).update(
+        left_at=now, outcome=PublicityEntry.Outcome.STOPPED
+    )
+    Objection.objects.filter(application=application, status=Objection.Status.OPEN).update(
+        status=Objection.Status.MOOT, decided_at=now
+    )
+    if stopped:
+        public.public_changed_soon(office_id=application.office_id)  # the cached public page (issue 17)
+    return bool(stopped)
 
 
 # ---------------------------------------------------------------- calendar: provisional dates made final
 
 
 def publicity_calendar_changed(change_id: int | None = None) -> dict[str, int]:
-    """CALENDAR_CHANGED hook: recompute every period that has not ended yet — each open publicity from its own
-    start and length, and the cases held in it; then every other open deadline (applications.deadlines) — record
-    why on each case, and tell the people concerned. A period already over (its end has passed, provisional or
-    not closed by a sweep yet) is never reopened; a final period is never shortened to a moment already past.
-    Idempotent: a second run finds nothing different."""
+    """After a calendar change (operations.calendar, on commit): recompute every period that has not ended yet —
+    each open publicity from its own start and length, and the cases held in it; then every other open deadline
+    (applications.deadlines) — record why on each case, and tell the people concerned. A period already over (its
+    end has passed, provisional or not closed by a sweep yet) is never reopened; a final period is never shortened
+    to a moment already past. Idempotent: a second run finds nothing different."""
     now = timezone.now()
     change = CalendarChange.objects.filter(pk=change_id).first() if change_id else None
     handled: set[int] = set()
@@ -805,118 +685,3 @@ def _notify_recomputed(change, moves: list, moved_pubs: list) -> None:
     for office_id, lines in offices.items():
         notify(_users(Role.COMMITTEE_CLERK, office=office_id), "纸质材料报送期限已按工作日历重新计算",
                "；".join(lines) + why)  # fmt: skip
-
-
-def _calendar_recheck() -> None:
-    """Safety net for a lost hook: if the last day of some provisional period is now decided for good, recompute."""
-    days = set(Publicity.objects.filter(provisional=True, closed_at__isnull=True).values_list("last_day", flat=True))
-    days |= set(Deadline.objects.filter(provisional=True, closed_at__isnull=True).values_list("last_day", flat=True))
-    held = Application.objects.filter(status__in=PUBLICITY_STATES, held_provisional=True, held_until__isnull=False)
-    days |= {workdays.local_date(h - dt.timedelta(seconds=1)) for h in held.values_list("held_until", flat=True)}
-    if any(workdays.dates_final(d, d) for d in days):
-        publicity_calendar_changed()
-
-
-# ---------------------------------------------------------------- the sweep
-
-
-def timers_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Everything due at `now` (clamped to the real clock), in batches of TIMER_BATCH_SIZE: publicities to
-    close, cases held by a publicity without a Publicity row, expired deadlines, reminders, filing alerts."""
-    now = min(now or timezone.now(), timezone.now())
-    batch = _setting("TIMER_BATCH_SIZE", 200)
-    counts = {"moved": 0, "abandoned": 0, "reminded": 0, "filing_alerts": 0, "filing_reminders": 0}
-    _calendar_recheck()
-
-    last_pk = 0
-    while True:
-        pubs = list(
-            Publicity.objects.filter(closed_at__isnull=True, provisional=False, ends_at__lte=now, pk__gt=last_pk)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch]
-        )
-        for pk in pubs:
-            counts["moved"] += publicity_close(publicity=Publicity(pk=pk), now=now).moved
-        if len(pubs) < batch:
-            break
-        last_pk = pubs[-1]
-
-    orphans = (
-        Application.objects.filter(
-            _closable_q(),
-            publicity_over_q(now),
-        )
-        .exclude(Exists(PublicityEntry.objects.filter(application=OuterRef("pk"), left_at__isnull=True)))
-        .order_by("pk")
-        .values_list("pk", flat=True)[:batch]
-    )
-    for pk in list(orphans):
-        try:
-            app_services.application_publicity_end(application=Application.objects.get(pk=pk))
-            counts["moved"] += 1
-        except TransitionConflict:
-            continue
-
-    counts["abandoned"] = _batched(
-        Deadline.objects.filter(closed_at__isnull=True, provisional=False, due_at__lte=now).order_by("due_at", "pk"),
-        lambda dl: deadline_expire(deadline=dl, now=now) is not None,
-        batch,
-    )
-    cache: dict = {}
-    horizon = now + dt.timedelta(days=7 * app_deadlines.reminder_days() + 21)
-    counts["reminded"] = _batched(
-        Deadline.objects.filter(
-            closed_at__isnull=True, provisional=False, reminded_at__isnull=True, due_at__gt=now, due_at__lte=horizon
-        ).order_by("due_at", "pk"),
-        lambda dl: deadline_remind(deadline=dl, now=now, reminder_cache=cache),
-        batch,
-        stop_when=lambda dl: _reminder_at(dl.last_day, cache) > now,
-    )
-    counts["filing_alerts"] = _batched(
-        FilingDeadline.objects.filter(
-            alerted_at__isnull=True, accepted_at__isnull=True, cancelled_at__isnull=True, due_at__lte=now
-        ).order_by("due_at", "pk"),
-        lambda fd: filing_alert(filing=fd, now=now),
-        batch,
-    )
-    counts["filing_reminders"] = _batched(
-        FilingDeadline.objects.filter(
-            reminded_at__isnull=True,
-            alerted_at__isnull=True,
-            accepted_at__isnull=True,
-            cancelled_at__isnull=True,
-            due_at__gt=now,
-            due_at__lte=horizon,
-        ).order_by("due_at", "pk"),
-        lambda fd: filing_remind(filing=fd, now=now),
-        batch,
-        stop_when=lambda fd: app_deadlines.reminder_at(_filing_last_day(fd)) > now,
-    )
-    return counts
-
-
-def _batched(queryset, act, batch: int, stop_when=None) -> int:
-    """Claim up to `batch` rows at a time (rows another sweeper holds are skipped), act on each in a savepoint,
-    commit the batch. A row whose act fails is left for the next sweep, not retried in a loop."""
-    done = 0
-    passed: set[int] = set()  # failed or nothing to do: not claimed again in this sweep
-    skip_locked = connection.features.has_select_for_update_skip_locked
-    while True:
-        stop = False
-        with transaction.atomic():
-            rows = list(queryset.select_for_update(skip_locked=skip_locked).exclude(pk__in=passed)[:batch])
-            for row in rows:
-                if stop_when is not None and stop_when(row):
-                    stop = True
-                    break
-                try:
-                    with transaction.atomic():
-                        acted = bool(act(row))
-                except (DatabaseError, DomainError):
-                    log.exception("timer: %s %s failed; left for the next sweep", type(row).__name__, row.pk)
-                    acted = False
-                done += acted
-                if not acted:
-                    passed.add(row.pk)
-        if stop or len(rows) < batch:
-            return done

@@ -7,6 +7,7 @@ from .models import (
     ExpertConflict,
     ExpertDraw,
     ExpertPool,
+    FilingDeadline,
     Meeting,
     MeetingAttendance,
     MeetingFiling,
@@ -78,3 +79,9 @@ class MeetingAttendanceAdmin(ReadOnlyAdmin):
 @admin.register(MeetingTally)
 class MeetingTallyAdmin(ReadOnlyAdmin):
     list_display = ["meeting", "application", "present", "approve", "oppose", "abstain", "required", "passed"]
+
+
+@admin.register(FilingDeadline)
+class FilingDeadlineAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "due_at", "reminded_at", "alerted_at", "filed_at", "accepted_at"]
+    list_select_related = ["meeting"]

@@ -9,15 +9,14 @@ from collections import defaultdict
 from django.utils import timezone
 
 from applications import counters as app_counters
-from applications import refcache
-from applications.models import Region, Status
+from applications import refcache, workflow
+from applications.models import Region
 
 MONTHS = 12
 WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 560, 180, 34, 26, 10
 SPARK_W, SPARK_H = 160, 34
 # Where a case ended up, for the second line: passed (评审通过 onwards) or stopped.
-DONE_STATES = {Status.PASSED, Status.RESULT_PUBLICITY, Status.AWAITING_PUBLICATION, Status.PUBLISHED,
-               Status.CERTIFIED, Status.APPROVED}  # fmt: skip
+DONE_STATES = set(workflow.PASSED_ONWARDS)
 
 
 def _month_add(month: dt.date, n: int) -> dt.date:

@@ -1,5 +1,5 @@
-"""Demo data for the committee clerk, the supervisor and the public (a `load_demo` extension, see
-settings.ZHICHENG["DEMO_EXTENSIONS"]).
+"""Demo data for the committee clerk, the supervisor and the public (run by operations.demo.demo_load after
+applications.demo).
 
 Creates, through the services only:
 - the 建设工程 中级 expert pool of the demo committee office (two experts work in the demo unit, so the draw shows
@@ -218,7 +218,7 @@ def _report_certificate(stdout) -> None:
 @transaction.atomic
 def load_demo_review(stdout=None) -> dict[str, int]:
     """Expert pool, a finished 2024 meeting with one certificate, and a planned meeting; see the module doc.
-    Needs applications.demo's accounts and unit (run as a `load_demo` extension). Returns what it created."""
+    Needs applications.demo's accounts and unit (operations.demo runs it after that). Returns what it created."""
     created = {"cases": 0, "experts": 0, "meetings": 0, "certificates": 0}
     if Meeting.objects.filter(title=PAST_MEETING_TITLE).exists():
         _report_certificate(stdout)

@@ -9,10 +9,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 
 from applications.models import Application, Committee, CommitteeOffice, Level, ReviewCycle, Series, Unit
 from zhicheng import audit
+from zhicheng.fsm import ConcurrentSafeRefreshMixin
 
 
 class ExpertPool(models.Model):
@@ -59,11 +60,13 @@ class Expert(models.Model):
         return self.name
 
 
-class Meeting(ConcurrentTransitionMixin, models.Model):
+class Meeting(ConcurrentSafeRefreshMixin, models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", "筹备中"
         OPEN = "open", "评审中"
         CLOSED = "closed", "已登记结果"
+
+    LIVE = (Status.PLANNED, Status.OPEN)  # a case on the agenda of a live meeting is on no other
 
     committee = models.ForeignKey(Committee, models.PROTECT, related_name="meetings", verbose_name="评委会")
     office = models.ForeignKey(CommitteeOffice, models.PROTECT, related_name="meetings", verbose_name="办事机构")
@@ -142,7 +145,7 @@ class ExpertDraw(models.Model):
         return [r.as_line() for r in self.replacement_rows.order_by("id")]
 
 
-class MeetingFiling(ConcurrentTransitionMixin, models.Model):
+class MeetingFiling(ConcurrentSafeRefreshMixin, models.Model):
     """报备: the four preparations of seed 000 六(一), filed with the municipal office ≥ 15 days before the meeting."""
 
     class Status(models.TextChoices):
@@ -150,6 +153,8 @@ class MeetingFiling(ConcurrentTransitionMixin, models.Model):
         ACCEPTED = "accepted", "市职称办已同意"
         RETURNED = "returned", "市职称办已退回"
         SUPERSEDED = "superseded", "会议改期，报备失效"
+
+    LIVE = (Status.SUBMITTED, Status.ACCEPTED)  # at most one per meeting (constraint one_live_filing)
 
     meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="filings", verbose_name="评审会议")
     meeting_date = models.DateField("报备的会议日期")
@@ -427,3 +432,34 @@ class MeetingTally(models.Model):
 
     def __str__(self):
         return f"{self.application_id}：赞成{self.approve} 反对{self.oppose} 弃权{self.abstain}"
+
+
+class FilingDeadline(models.Model):
+    """The moment by which a meeting's 报备 must be accepted by 市职称办: the cycle's number of calendar days before
+    the meeting (seed 000 六(一)「提前15天」, applications.periods). One per meeting; its office, title and date are
+    the meeting's own. The sweep (timers.sweep) reminds the office's clerks before it and, when it passes without an
+    accepted filing, alerts them and the supervisors once (telling a filing still awaiting decision from a missing
+    one). Kept by review.filing_deadlines; nothing else writes it."""
+
+    meeting = models.OneToOneField(Meeting, models.CASCADE, related_name="filing_deadline", verbose_name="评审会议")
+    due_at = models.DateTimeField("报备截止时间")
+    reminded_at = models.DateTimeField("已提醒时间", null=True, blank=True)
+    alerted_at = models.DateTimeField("已告警时间", null=True, blank=True)
+    filed_at = models.DateTimeField("报备提交时间", null=True, blank=True)
+    accepted_at = models.DateTimeField("报备通过时间", null=True, blank=True)
+    cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "会议报备期限"
+        verbose_name_plural = "会议报备期限"
+        ordering = ["due_at"]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                name="review_filing_open_due",
+                condition=Q(alerted_at__isnull=True, accepted_at__isnull=True, cancelled_at__isnull=True),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.meeting.title} 报备截止 {self.due_at:%Y-%m-%d %H:%M}"

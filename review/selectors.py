@@ -34,7 +34,7 @@ def meeting_get(*, user, pk) -> Meeting | None:
 
 def meeting_candidates(*, meeting: Meeting) -> QuerySet[Application]:
     """Cases that may be put on the meeting's agenda: awaiting a meeting of its committee, cycle, series, level."""
-    busy = Meeting.objects.filter(status__in=[Meeting.Status.PLANNED, Meeting.Status.OPEN]).exclude(pk=meeting.pk)
+    busy = Meeting.objects.filter(status__in=Meeting.LIVE).exclude(pk=meeting.pk)
     return (
         Application.objects.filter(
             status=Status.AWAITING_MEETING,

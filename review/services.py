@@ -36,6 +36,7 @@ from zhicheng.errors import DomainError, PermissionDenied, TransitionConflict
 from zhicheng.notify import notify
 from zhicheng.roles import Role
 
+from . import filing_deadlines
 from . import permissions as perms
 from .models import (
     DrawReplacement,
@@ -57,7 +58,6 @@ S = Status
 SEED_000 = app_services.SEED_000
 RULE_FILING = f"{SEED_000} 六(一)"
 RULE_RESULTS = f"{SEED_000} 六(二)"
-FILING_DAYS_BEFORE = pub_services.FILING_DAYS_BEFORE  # "15天前": calendar days
 # A pass threshold such as 0.667 is read as the nearest fraction with a denominator up to this (0.667 → 2/3), so
 # that 4 of 6 experts are two thirds, as people count, not 0.6667 < 0.667.
 THRESHOLD_MAX_DENOMINATOR = 12
@@ -211,7 +211,7 @@ def _require_planned(meeting: Meeting, what: str) -> None:
 
 
 def _live_filing(meeting: Meeting) -> MeetingFiling | None:
-    return meeting.filings.filter(status__in=[MeetingFiling.Status.SUBMITTED, MeetingFiling.Status.ACCEPTED]).first()
+    return meeting.filings.filter(status__in=MeetingFiling.LIVE).first()
 
 
 def _supervisors() -> list:
@@ -292,8 +292,7 @@ def meeting_create(*, actor, committee, series, level, date: dt.date, place: str
     with transaction.atomic():
         meeting.save()
         _log(meeting, actor, "create", date=date.isoformat(), warnings=warnings, late_reason=meeting.late_reason)
-        pub_services.filing_deadline_set(meeting_id=meeting.pk, office=meeting.office, title=meeting.title,
-                                         meeting_on=date, days_before=filing_days(meeting))  # fmt: skip
+        filing_deadlines.filing_deadline_set(meeting=meeting)
     meeting.warnings = warnings
     return meeting
 
@@ -322,9 +321,7 @@ def meeting_add_cases(*, meeting: Meeting, actor, applications) -> Meeting:
                 problems.append(f"{app.number}：不属于本评委会本年度")
             elif app.level_id != m.level_id or app.series_id != m.series_id:
                 problems.append(f"{app.number}：系列或级别与会议不符")
-            elif (
-                app.meetings.exclude(pk=m.pk).filter(status__in=[Meeting.Status.PLANNED, Meeting.Status.OPEN]).exists()
-            ):
+            elif app.meetings.exclude(pk=m.pk).filter(status__in=Meeting.LIVE).exists():
                 problems.append(f"{app.number}：已列入其他评审会议")
         if problems:
             raise DomainError("cases_invalid", "以下申报不能列入本次会议：" + "；".join(problems), source=RULE_FILING)
@@ -476,15 +473,12 @@ def meeting_reschedule(*, meeting: Meeting, actor, date: dt.date, reason: str, l
             m.late_reason = late_reason
             m.save(update_fields=["late_reason"])
         old = m.date
-        for live in m.filings.select_for_update().filter(
-            status__in=[MeetingFiling.Status.SUBMITTED, MeetingFiling.Status.ACCEPTED]
-        ):
+        for live in m.filings.select_for_update().filter(status__in=MeetingFiling.LIVE):
             _transition(live, "supersede")
         m.date = date
         m.save(update_fields=["date"])
         _log(m, actor, "reschedule", old=old.isoformat(), new=date.isoformat(), reason=reason.strip())
-        pub_services.filing_deadline_set(meeting_id=m.pk, office=m.office, title=m.title, meeting_on=date,
-                                         days_before=filing_days(m))  # fmt: skip
+        filing_deadlines.filing_deadline_set(meeting=m)
         body = (
             f"由{old:%Y年%m月%d日}改至{date:%Y年%m月%d日}，理由：{reason}。"
             f"原报备失效，须于新会议日期{filing_days(m)}天前重新报备（{RULE_FILING}）。"
@@ -588,7 +582,7 @@ def filing_submit(*, meeting: Meeting, actor, note: str = "") -> MeetingFiling:
             note=note,
         )  # fmt: skip
         _log(m, actor, "filing_submit", filing=filing.pk)
-        pub_services.filing_deadline_filed(meeting_id=m.pk, filed_at=filing.filed_at)
+        filing_deadlines.filing_deadline_filed(meeting=m, filed_at=filing.filed_at)
         body = f"会议定于{m.date:%Y年%m月%d日}，参评{len(apps)}人，通过率{m.pass_rate}，上限{filing.cap}人。"
         notify(_supervisors(), f"评审会议报备待确认：{m.title}", body)
     return filing
@@ -608,10 +602,10 @@ def _decide(filing: MeetingFiling, actor, status: str, reason: str = "") -> Meet
             _transition(f, "return_", actor, timezone.now(), reason)
         _log(m, actor, f"filing_{status}", filing=f.pk, reason=reason)
         if status == MeetingFiling.Status.ACCEPTED:
-            pub_services.filing_deadline_accepted(meeting_id=m.pk)
+            filing_deadlines.filing_deadline_accepted(meeting=m)
             notify(_clerks(m.office_id), f"评审会议报备已同意：{m.title}", f"会议可于{m.date:%Y年%m月%d日}召开。")
         else:
-            pub_services.filing_deadline_filed(meeting_id=m.pk, filed_at=None)
+            filing_deadlines.filing_deadline_filed(meeting=m, filed_at=None)
             body = f"退回理由：{reason}。请补充后于会议{filing_days(m)}天前重新报备，或调整会议日期（{RULE_FILING}）。"
             notify(_clerks(m.office_id), f"评审会议报备被退回：{m.title}", body)
     filing.refresh_from_db()

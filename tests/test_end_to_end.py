@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from applications import services
 from applications.materials import material_upload
 from applications.models import Education, InitialCycle, Route, Status
+from operations.sweep import timers_sweep
 from publicity import certificates as certs
 from publicity import services as pub
 from publicity.models import Publicity
@@ -46,7 +47,7 @@ def test_review_case_from_draft_to_certificate_then_revoked(world):
         assert case.status == S.UNIT_REVIEW and case.committee == committee(world)
         pub.publicity_start(kind=Publicity.Kind.UNIT, applications=apps, actor=world.unit_reviewer)
     with travel(2024, 4, 18, 9):
-        pub.timers_sweep()
+        timers_sweep()
         assert [status(a) for a in apps] == [S.DEPT_RECHECK] * 2
         for app in apps:
             services.application_dept_approve(application=app, actor=world.dept_reviewer)
@@ -55,7 +56,7 @@ def test_review_case_from_draft_to_certificate_then_revoked(world):
         for app in apps:
             services.application_mark_paper_received(application=app, actor=world.clerk)
     with travel(2024, 4, 26, 9):
-        pub.timers_sweep()
+        timers_sweep()
         assert [status(a) for a in apps] == [S.AWAITING_MEETING] * 2
 
     # the meeting: planned 2024-05-10 for 2024-06-20, experts drawn, 报备 on 06-05 (15 days), accepted
@@ -100,10 +101,10 @@ def test_review_case_from_draft_to_certificate_then_revoked(world):
         result_pub = review.meeting_result_publicity_start(meeting=m, actor=world.clerk)
     assert result_pub.last_day == dt.date(2024, 6, 27)
     with travel(2024, 6, 27, 23, 59):
-        pub.timers_sweep()
+        timers_sweep()
         assert status(case) == S.RESULT_PUBLICITY  # a publicity cannot be shortened
     with travel(2024, 6, 28, 0, 5):
-        pub.timers_sweep()
+        timers_sweep()
         assert status(case) == S.AWAITING_PUBLICATION
 
     # 发文: 市职称办 publishes 中级 results (seed 000 六(二)); the certificate follows

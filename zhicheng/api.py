@@ -180,6 +180,16 @@ class VerifyThrottle(ScopedSettingsThrottle):
     scope = "verify"
 
 
+class RegisterThrottle(BaseThrottle):
+    """Sign-ups: zhicheng.throttle.check_registration (per address and all addresses), the pages' rule too."""
+
+    def allow_request(self, request, view):
+        if request.method != "POST":
+            return True
+        throttle.check_registration(request)  # raises TooManyRequests (429, Chinese) beyond the rate
+        return True
+
+
 class NotFoundView(APIView):
     """Any other path under /api/: the one error shape, not Django's HTML page."""
 

@@ -14,6 +14,7 @@ from rest_framework.routers import DefaultRouter
 
 from applications import apis as app_apis
 from applications import people_apis as people
+from operations import apis as calendar_apis
 from publicity import apis as pub_apis
 from review import apis as review_apis
 from zhicheng.api import NotFoundView
@@ -23,7 +24,7 @@ router.include_root_view = False
 router.register("applications", pub_apis.ApplicationViewSet, basename="application")
 router.register("materials", app_apis.MaterialViewSet, basename="material")
 router.register("notifications", app_apis.NotificationViewSet, basename="notification")
-router.register("calendar/overrides", app_apis.CalendarOverrideViewSet, basename="calendar-override")
+router.register("calendar/overrides", calendar_apis.CalendarOverrideViewSet, basename="calendar-override")
 for prefix, viewset in [
     ("reference/regions", app_apis.RegionViewSet),
     ("reference/levels", app_apis.LevelViewSet),
@@ -45,7 +46,7 @@ v1 = [
     path("auth/token/", app_apis.TokenView.as_view(), name="api-token"),
     path("me/", app_apis.MeView.as_view(), name="api-me"),
     path("precheck/", app_apis.PrecheckView.as_view(), name="api-precheck"),
-    path("calendar/days/", app_apis.CalendarView.as_view(), name="api-calendar-days"),
+    path("calendar/days/", calendar_apis.CalendarView.as_view(), name="api-calendar-days"),
     # people and organisations (issue 13)
     path("auth/register/", people.RegisterView.as_view(), name="api-register"),
     path("auth/register-unit/", people.UnitRegisterView.as_view(), name="api-register-unit"),

@@ -105,6 +105,30 @@ def check(scope: str, request, *, ident: str | None = None) -> None:
         raise TooManyRequests("throttled", f"请求过于频繁，请 {verdict.wait} 秒后再试", wait=verdict.wait)
 
 
+def check_registration(request) -> None:
+    """A sign-up (applicant or unit, page or API): the per-address rate and the rate of all addresses together, so
+    rotating addresses do not get around it. TooManyRequests (429) beyond either; counted before anything is written."""
+    from .errors import TooManyRequests
+
+    for scope, ident, what in (("register", client_ip(request), "同一网络地址"), ("register_all", "all", "全站")):
+        rate = rate_for(scope)
+        if rate is None:
+            continue
+        verdict = hit(scope, ident, rate)
+        if not verdict.allowed:
+            raise TooManyRequests(
+                "throttled",
+                f"注册过于频繁：{what}每{_period_label(rate)}最多注册 {verdict.limit} 次，请 {verdict.wait} 秒后再试"
+                "（防批量注册限制）",
+                wait=verdict.wait,
+            )
+
+
+def _period_label(rate: str) -> str:
+    seconds = parse_rate(rate)[1]
+    return {1: "秒", 60: "分钟", 3600: "小时", 86400: "天"}.get(seconds, f"{seconds}秒")
+
+
 # ---------------------------------------------------------------- failed sign-ins per address (beside django-axes)
 
 

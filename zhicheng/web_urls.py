@@ -5,7 +5,9 @@ from django.urls import path
 
 from applications import people_views
 from applications import views as application_views
+from operations import views as calendar_views
 from publicity import views as publicity_views
+from review import meeting_views
 from review import views as review_views
 
 from . import views
@@ -62,13 +64,13 @@ urlpatterns: list = [
     path("cases/<int:pk>/act/<slug:action>/", review_views.case_act, name="case-act"),
     path("objections/<int:pk>/decide/", review_views.objection_decide, name="objection-decide"),
     path("dashboard/", review_views.dashboard, name="dashboard"),
-    path("meetings/", review_views.meetings, name="meetings"),
-    path("meetings/<int:pk>/", review_views.meeting_detail, name="meeting-detail"),
-    path("meetings/<int:pk>/act/<slug:action>/", review_views.meeting_act, name="meeting-act"),
-    path("experts/", review_views.expert_pools, name="expert-pools"),
-    path("experts/pools/<int:pk>/act/<slug:action>/", review_views.expert_pool_act, name="expert-pool-act"),
-    path("calendar/", review_views.calendar_page, name="calendar"),
-    path("calendar/sample.yaml", review_views.calendar_sample, name="calendar-sample"),
+    path("meetings/", meeting_views.meetings, name="meetings"),
+    path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting-detail"),
+    path("meetings/<int:pk>/act/<slug:action>/", meeting_views.meeting_act, name="meeting-act"),
+    path("experts/", meeting_views.expert_pools, name="expert-pools"),
+    path("experts/pools/<int:pk>/act/<slug:action>/", meeting_views.expert_pool_act, name="expert-pool-act"),
+    path("calendar/", calendar_views.calendar_page, name="calendar"),
+    path("calendar/sample.yaml", calendar_views.calendar_sample, name="calendar-sample"),
     path("integrity/", review_views.integrity_archive, name="integrity"),
     # public
     path("gongshi/", publicity_views.public_publicity, name="public-publicity"),

@@ -10,8 +10,9 @@ year often moves the last days of the year before (the 2019 one made 2018-12-29 
 holiday; the 2008 one did the same to 2007-12-29/31). From settings.ZHICHENG["CALENDAR_PROVISIONAL_DECEMBER_FROM"]
 (default 25) to 31 December, a day is provisional unless it has its own override or the next year is known.
 
-Every change (an override, its removal, a year's import) is recorded as a CalendarChange and, on commit, the
-CALENDAR_CHANGED hooks recompute every period that has not ended yet (docs/timers.md「日历变更」).
+Every change (an override, its removal, a year's import) is recorded as a CalendarChange. The services that make
+them for people (operations.calendar) then recompute every period that has not ended yet, once committed
+(docs/timers.md「日历变更」). Editing CalendarDay rows any other way moves nothing: the admin is read-only.
 
 Periods count from the day after the start (民法典第二百零一条) and end at 24:00 of the N-th working day.
 """
@@ -26,7 +27,6 @@ import chinese_calendar
 from chinese_calendar import constants as chinese_calendar_data
 from django.conf import settings
 from django.db import transaction
-from django.utils.module_loading import import_string
 
 from .errors import DomainError
 from .models import CalendarChange, CalendarDay, CalendarYear
@@ -216,13 +216,13 @@ def _as_date(value, field: str) -> dt.date:
 
 
 @transaction.atomic
-def calendar_import_year(*, data: dict, actor=None) -> tuple[CalendarYear, int]:
+def calendar_import_year(*, data: dict, actor=None) -> tuple[CalendarYear, int, CalendarChange]:
     """Load one year's official arrangement (format: README「工作日历」). Replaces that year's overrides. The file
     may also list days of the previous year's late December (from CALENDAR_PROVISIONAL_DECEMBER_FROM): they are
     accepted as overrides, and importing the year makes that tail final.
 
-    Records a CalendarChange, then (on commit) runs settings.ZHICHENG["CALENDAR_CHANGED_HOOKS"], which recompute
-    every period that has not ended. Errors: DomainError for a malformed file; nothing is written then.
+    Records a CalendarChange and returns it: the caller (operations.calendar) recomputes every period that has not
+    ended once it is committed. Errors: DomainError for a malformed file; nothing is written then.
     """
     try:
         year = int(data["year"])
@@ -260,14 +260,17 @@ def calendar_import_year(*, data: dict, actor=None) -> tuple[CalendarYear, int]:
     summary = f"导入{year}年放假安排（{source}）：{len(rows)}天"
     if tail:
         summary += "，含上一年年末" + "、".join(f"{r.date:%m-%d}" for r in sorted(tail, key=lambda r: r.date))
-    _calendar_changed(kind=CalendarChange.Kind.IMPORT, summary=summary, source=source, first=first, actor=actor)
-    return cal_year, len(rows)
+    kind = CalendarChange.Kind.IMPORT
+    change = _calendar_changed(kind=kind, summary=summary, source=source, first=first, actor=actor)
+    return cal_year, len(rows), change
 
 
 @transaction.atomic
-def calendar_day_set(*, date: dt.date, is_workday: bool, name: str, source: str, actor=None) -> CalendarDay:
-    """Override one day (with its source document); the same hooks as a year's import run on commit.
-    Who may do it is the caller's rule (applications.services.calendar_override_set). Errors: DomainError."""
+def calendar_day_set(
+    *, date: dt.date, is_workday: bool, name: str, source: str, actor=None
+) -> tuple[CalendarDay, CalendarChange]:
+    """Override one day (with its source document), recorded as a CalendarChange. Who may do it, and recomputing
+    the periods it moves, is the caller's part (operations.calendar.calendar_override_set). Errors: DomainError."""
     if not (source or "").strip():
         raise DomainError("source_required", "调整工作日须注明依据文件", fields={"source": ["请填写依据文件"]})
     before = day_info(date)
@@ -276,25 +279,21 @@ def calendar_day_set(*, date: dt.date, is_workday: bool, name: str, source: str,
     )
     kind = "工作日" if is_workday else "休息日"
     summary = f"{date:%Y-%m-%d} 由{before.label}调整为{kind}{f'（{name}）' if name else ''}"
-    _calendar_changed(kind=CalendarChange.Kind.OVERRIDE, summary=summary, source=source.strip(), first=date,
-                      actor=actor)  # fmt: skip
-    return day
+    change = _calendar_changed(kind=CalendarChange.Kind.OVERRIDE, summary=summary, source=source.strip(), first=date,
+                               actor=actor)  # fmt: skip
+    return day, change
 
 
 @transaction.atomic
-def calendar_day_delete(*, day: CalendarDay, actor=None) -> None:
+def calendar_day_delete(*, day: CalendarDay, actor=None) -> CalendarChange:
     date, source = day.date, day.source
     day.delete()
     summary = f"撤销 {date:%Y-%m-%d} 的调整，恢复为{day_info(date).label}"
-    _calendar_changed(kind=CalendarChange.Kind.DELETE, summary=summary, source=source, first=date, actor=actor)
+    return _calendar_changed(kind=CalendarChange.Kind.DELETE, summary=summary, source=source, first=date, actor=actor)
 
 
 def _calendar_changed(*, kind: str, summary: str, source: str, first: dt.date, actor=None) -> CalendarChange:
-    """Record the change (why the periods move), then recompute every open period once it is committed."""
-    change = CalendarChange.objects.create(
+    """Record the change: what moved, on which source, by whom (the audit row periods name when they move)."""
+    return CalendarChange.objects.create(
         kind=kind, summary=summary, source=source, first_date=first, actor=actor if getattr(actor, "pk", None) else None
     )
-    for path in settings.ZHICHENG.get("CALENDAR_CHANGED_HOOKS", []):
-        hook = import_string(path)
-        transaction.on_commit(lambda hook=hook: hook(change_id=change.pk))
-    return change

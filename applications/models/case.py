@@ -9,9 +9,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, FSMField, transition
 
 from zhicheng import audit
+from zhicheng.fsm import ConcurrentSafeRefreshMixin
 from zhicheng.roles import Role
 
 from .. import workflow as wf
@@ -268,7 +269,7 @@ def _t(status_field, name: str):
     return transition(status_field, source=list(act.sources), target=target, conditions=conditions)
 
 
-class Application(ConcurrentTransitionMixin, models.Model):
+class Application(ConcurrentSafeRefreshMixin, models.Model):
     number = models.CharField("申报编号", max_length=30, unique=True, null=True, blank=True)
     applicant = models.ForeignKey(ApplicantProfile, models.PROTECT, related_name="applications", verbose_name="申报人")
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="applications", verbose_name="申报单位")

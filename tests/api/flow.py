@@ -12,6 +12,7 @@ import time_machine
 from applications import services
 from applications.materials import material_upload
 from applications.models import Application, Material, Status
+from operations.sweep import timers_sweep
 from publicity import certificates
 from publicity import services as pub
 from publicity.models import Certificate, Objection, Publication, Publicity
@@ -61,12 +62,12 @@ def to_certificate(world) -> Objects:
         pub.publicity_start(kind=Publicity.Kind.UNIT, applications=[held], actor=world.unit_reviewer)
         objection = pub.objection_file(application=held, name="张三", contact="13800000000", content="业绩不实")
     with travel(2024, 4, 18, 9):
-        pub.timers_sweep()
+        timers_sweep()
         services.application_dept_approve(application=app, actor=world.dept_reviewer)
         pub.publicity_start(kind=Publicity.Kind.COMMITTEE, applications=[app], actor=world.clerk)
         services.application_mark_paper_received(application=app, actor=world.clerk)
     with travel(2024, 4, 26, 9):
-        pub.timers_sweep()
+        timers_sweep()
         app.refresh_from_db()
         assert app.status == S.AWAITING_MEETING, app.status
         pool = rev.expert_pool_create(actor=world.clerk, office=world.office, series=app.series, level=app.level)
@@ -95,7 +96,7 @@ def to_certificate(world) -> Objects:
         meeting.refresh_from_db()
         rev.meeting_result_publicity_start(meeting=meeting, actor=world.clerk)
     with travel(2024, 6, 5, 9):
-        pub.timers_sweep()
+        timers_sweep()
         app.refresh_from_db()
         assert app.status == S.AWAITING_PUBLICATION, app.status
         publication = certificates.publication_create(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from publicity import services as pub
+from operations.sweep import timers_sweep
 
 pytestmark = pytest.mark.postgres
 SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "api_client.py"
@@ -48,7 +48,7 @@ def test_example_client_carries_a_case_to_its_certificate(live_server, reference
 
     def advance(moment: str) -> None:
         clock.move_to(dt.datetime.fromisoformat(moment))
-        pub.timers_sweep()
+        timers_sweep()
 
     try:
         result = client.carry_case(api, advance, log=lines.append)

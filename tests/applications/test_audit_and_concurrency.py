@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
 from applications import services
-from applications.models import ApplicationEvent, Status
+from applications.models import Application, ApplicationEvent, Status
 from applications.selectors import replay_status
 from tests.factories import UserFactory, answers, grant, submit
 from zhicheng.errors import TransitionConflict
@@ -101,3 +101,42 @@ def test_two_reviewers_at_once_exactly_one_wins(reference, in_window):
     if winner == "approve":
         assert not app.deadlines.exists()  # the loser's correction deadline was never written
     assert replay_status(app.events.order_by("id")) == app.status
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_refresh_from_many_threads_at_once_never_trips_the_protected_field(reference, in_window):
+    """django-fsm-2's own refresh flips `protected` on the field object shared by every instance, so two threads
+    refreshing at once could see "Direct status modification is not allowed" (a 500 under gunicorn threads).
+    Application, Meeting and MeetingFiling refresh by copying a fresh row instead (zhicheng.fsm)."""
+    from review.models import Meeting, MeetingFiling
+    from tests.factories import World
+
+    for model in (Application, Meeting, MeetingFiling):
+        assert model.refresh_from_db.__qualname__.startswith("ConcurrentSafeRefreshMixin"), model
+    app = submit(World().draft())
+    field = Application._meta.get_field("status")
+    errors, barrier = [], threading.Barrier(4)
+
+    def refresh_many():
+        mine = Application.objects.get(pk=app.pk)
+        try:
+            barrier.wait(timeout=10)
+            for _ in range(150):
+                mine.refresh_from_db()
+                mine.refresh_from_db(fields=["status"])
+                assert field.protected is True
+        except Exception as exc:  # noqa: BLE001 — any error in a thread is the failure
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=refresh_many) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    fresh = Application.objects.get(pk=app.pk)
+    with pytest.raises(AttributeError):
+        fresh.status = Status.CERTIFIED  # still protected against direct writes

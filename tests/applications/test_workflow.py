@@ -320,7 +320,7 @@ def test_no_one_reviews_their_own_case(world):
 def test_late_resubmission_is_refused_and_abandons_once(world):
     """A 补正 answered one second after its due time: refused, and the case is abandoned at once — exactly once,
     even when the sweep runs right after (SPEC §5)."""
-    from publicity.services import timers_sweep
+    from operations.sweep import timers_sweep
 
     with time_machine.travel(START, tick=False) as clock:
         app = reach(world, S.CORRECTION, clock)

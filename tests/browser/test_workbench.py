@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from applications.models import Application, Level, Material, Series, Status
-from publicity import services as publicity_services
+from operations.sweep import timers_sweep
 from publicity.models import Publicity
 from tests.applications.pdfs import simple_pdf
 from tests.browser.conftest import screenshot, sign_in
@@ -113,7 +113,7 @@ def test_case_from_wizard_through_unit_publicity_to_department(world, new_page, 
 
     # 7. Time moves past the period; the timer sweep moves the case on.
     clock("2024-04-18T10:00:00+08:00")
-    publicity_services.timers_sweep()
+    timers_sweep()
     app.refresh_from_db()
     assert app.status == Status.DEPT_RECHECK
 

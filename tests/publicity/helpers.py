@@ -8,6 +8,7 @@ import time_machine
 
 from applications import services
 from applications.models import Application, ApplicationEvent, Status
+from operations.sweep import timers_sweep
 from publicity import services as pub
 from publicity.models import Publicity
 from tests.conftest import shanghai
@@ -27,7 +28,7 @@ def at(*args) -> dt.datetime:
 def sweep(*args):
     """Run the sweep at the given Shanghai moment (the clock is moved there, never slept)."""
     with travel(*args):
-        return pub.timers_sweep()
+        return timers_sweep()
 
 
 def submitted(world, n: int = 1) -> list[Application]:
@@ -39,7 +40,7 @@ def to_committee_review(world, apps: list[Application]) -> list[Application]:
     """Unit publicity 2024-04-10 → over at 2024-04-18 00:00 → department recheck passes (at 2024-04-18 09:00)."""
     pub.publicity_start(kind=Publicity.Kind.UNIT, applications=apps, actor=world.unit_reviewer)
     with travel(2024, 4, 18, 9):
-        pub.timers_sweep()
+        timers_sweep()
         for app in apps:
             app.refresh_from_db()
             assert app.status == S.DEPT_RECHECK

@@ -9,6 +9,7 @@ from django.db import connection
 from applications import services
 from applications.models import ApplicationEvent, Deadline, Status
 from applications.selectors import replay_status
+from operations.sweep import timers_sweep
 from publicity import services as pub
 from publicity.models import Objection, Publicity, PublicityEntry
 from tests.publicity.helpers import status, submitted, sweep, system_events, travel
@@ -105,7 +106,7 @@ def test_two_sweepers_at_once_move_each_case_once(reference, settings):
     def run():
         try:
             barrier.wait(timeout=10)
-            results.append(pub.timers_sweep())
+            results.append(timers_sweep())
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:

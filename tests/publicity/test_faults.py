@@ -150,7 +150,7 @@ def sweeping(tmp_path, name: str) -> bool:
     log = tmp_path / f"{name}.log"
     return (
         log.exists()
-        and "sweep_deadlines_task" in log.read_text(errors="replace")
+        and "timers_sweep_task" in log.read_text(errors="replace")
         and "succeeded" in log.read_text(errors="replace")
     )
 

@@ -6,8 +6,10 @@ import pytest
 
 from applications import services
 from applications.models import ApplicationEvent, Deadline, Status
+from operations import calendar
+from operations.sweep import timers_sweep
 from publicity import services as pub
-from publicity.models import FilingDeadline, Objection, Publicity, PublicityEntry
+from publicity.models import Objection, Publicity, PublicityEntry
 from tests.factories import answers
 from tests.publicity.helpers import (
     at,
@@ -66,7 +68,7 @@ def test_no_path_closes_a_publicity_early(world, in_window):
     with travel(2024, 4, 17, 23, 59, 59):
         # Passing a later `now` does not help: it is clamped to the clock.
         assert pub.publicity_close(publicity=p, now=at(2030, 1, 1)).moved == 0
-        assert pub.timers_sweep(now=at(2030, 1, 1))["moved"] == 0
+        assert timers_sweep(now=at(2030, 1, 1))["moved"] == 0
         with pytest.raises(TransitionConflict):
             services.application_publicity_end(application=app)
         with pytest.raises(TransitionConflict):
@@ -306,32 +308,7 @@ def test_reminder_days_are_configurable_and_extension_reminds_again(world, in_wi
     assert Notification.objects.filter(recipient=user, title__startswith="提醒").count() == 2
 
 
-# ---------------------------------------------------------------- filing deadline
-
-
-def test_filing_deadline_reminds_then_alerts_clerk_and_supervisor_once(world, in_window):
-    fd = pub.filing_deadline_set(
-        meeting_id=7, office=world.office, title="建设工程中级评审会", meeting_on=dt.date(2024, 10, 31)
-    )
-    assert fd.due_at == at(2024, 10, 17)  # accepted at the latest on 10-16, 15 days before 10-31
-    sweep(2024, 10, 14, 23, 59, 59)
-    assert not Notification.objects.filter(recipient=world.clerk).exists()
-    assert sweep(2024, 10, 15, 0, 0)["filing_reminders"] == 1
-    sweep(2024, 10, 16, 23, 59, 59)
-    assert not pub.filing_overdue(meeting_id=7, now=at(2024, 10, 16, 23, 59, 59))
-    assert sweep(2024, 10, 17, 0, 0)["filing_alerts"] == 1
-    assert sweep(2024, 10, 17, 0, 1)["filing_alerts"] == 0
-    for user in (world.clerk, world.supervisor):
-        assert Notification.objects.filter(recipient=user, title__contains="未按期完成报备").count() == 1
-    assert pub.filing_overdue(meeting_id=7, now=at(2024, 10, 17))
-
-
-def test_accepted_filing_raises_no_alert(world, in_window):
-    pub.filing_deadline_set(meeting_id=8, office=world.office, title="评审会", meeting_on=dt.date(2024, 10, 31))
-    pub.filing_deadline_accepted(meeting_id=8)
-    sweep(2024, 10, 20, 0, 0)
-    assert FilingDeadline.objects.get(meeting_id=8).alerted_at is None
-    assert not Notification.objects.filter(title__contains="报备").exists()
+# The meeting's filing deadline: tests/review/test_meetings.py (it belongs to the meeting).
 
 
 # ---------------------------------------------------------------- provisional dates
@@ -351,8 +328,9 @@ def test_provisional_publicity_never_fires_until_the_year_is_imported(
     assert status(app) == S.UNIT_PUBLICITY
 
     with travel(2027, 3, 1, 9), django_capture_on_commit_callbacks(execute=True):
-        workdays.calendar_import_year(
-            data={"year": 2027, "source": "测试通知", "holidays": [{"start": "2027-01-01", "end": "2027-01-03"}]}
+        calendar.calendar_year_import(
+            actor=None,
+            data={"year": 2027, "source": "测试通知", "holidays": [{"start": "2027-01-01", "end": "2027-01-03"}]},
         )
     p.refresh_from_db()
     app.refresh_from_db()
@@ -372,7 +350,7 @@ def test_provisional_deadline_recomputed_by_the_sweep_even_without_the_hook(worl
     sweep(2027, 2, 1, 0, 0)
     assert status(app) == S.CORRECTION  # never fires while provisional
     with travel(2027, 2, 1, 9):
-        workdays.calendar_import_year(  # inside the test transaction: the on-commit hook never runs
+        workdays.calendar_import_year(  # the low-level write alone: nothing recomputes until the sweep's recheck
             data={"year": 2027, "source": "测试通知", "holidays": [{"start": "2027-01-01", "end": "2027-01-03"}]}
         )
     sweep(2027, 2, 1, 9, 1)

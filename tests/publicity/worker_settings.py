@@ -7,5 +7,5 @@ from zhicheng.settings.test import ZHICHENG
 ZHICHENG = {**ZHICHENG, "TIMER_BATCH_SIZE": 10, "TIMER_CLOSE_CHUNK": 25}
 TIMER_SWEEP_SECONDS = 1
 CELERY_BEAT_SCHEDULE = {
-    "sweep-due-deadlines": {"task": "publicity.tasks.sweep_deadlines_task", "schedule": TIMER_SWEEP_SECONDS},
+    "sweep-due-deadlines": {"task": "operations.tasks.timers_sweep_task", "schedule": TIMER_SWEEP_SECONDS},
 }

@@ -6,9 +6,11 @@ from decimal import Decimal
 import pytest
 
 from applications.models import ApplicationEvent, Status
-from publicity.models import FilingDeadline
+from operations.sweep import timers_sweep
+from review import filing_deadlines
 from review import services as review
-from review.models import Meeting, MeetingFiling, MeetingResult, Vote
+from review.models import FilingDeadline, Meeting, MeetingFiling, MeetingResult, Vote
+from tests.conftest import shanghai
 from tests.factories import level, series, submit
 from zhicheng.errors import DomainError, PermissionDenied, TransitionConflict
 
@@ -64,8 +66,9 @@ def test_meeting_create_registers_filing_deadline(world):
             place="会议室",
             pass_rate="0.6",
         )
-    fd = FilingDeadline.objects.get(meeting_id=m.pk)
-    assert fd.meeting_on == MEETING_DAY and fd.office == world.office
+    fd = FilingDeadline.objects.get(meeting=m)
+    assert fd.due_at == shanghai(2024, 6, 6)  # accepted at the latest on 06-05, 15 days before 06-20
+    assert fd.meeting.date == MEETING_DAY and fd.meeting.office == world.office
     assert m.cycle == world.cycle and m.office == world.office and m.status == Meeting.Status.PLANNED
 
 
@@ -195,7 +198,7 @@ def test_filing_roles_and_decisions(world):
         review.filing_accept(filing=again, actor=world.supervisor)
     again.refresh_from_db()
     assert again.status == MeetingFiling.Status.ACCEPTED and again.decided_by == world.supervisor
-    assert FilingDeadline.objects.get(meeting_id=m.pk).accepted_at is not None
+    assert FilingDeadline.objects.get(meeting=m).accepted_at is not None
 
 
 # ---------------------------------------------------------------- opening
@@ -223,7 +226,6 @@ def test_meeting_without_accepted_filing_cannot_open(world):
 def test_filing_alert_tells_a_pending_filing_from_a_missing_one(world):
     """At the 15-day mark the timer alerts on every meeting without an accepted 报备; a filing submitted in time but
     still undecided is told apart from a missing one, and once accepted the meeting opens on its day."""
-    from publicity import services as pub
     from zhicheng.models import Notification
 
     apps = awaiting_meeting(world, [world.unit])
@@ -232,7 +234,7 @@ def test_filing_alert_tells_a_pending_filing_from_a_missing_one(world):
     with travel(2024, 6, 1, 9):
         filing = review.filing_submit(meeting=m, actor=world.clerk)
     with travel(2024, 6, 6, 0, 0, 1):  # 06-20 − 15 = 06-05 was the last day
-        assert pub.timers_sweep()["filing_alerts"] == 2
+        assert timers_sweep()["filing_alerts"] == 2
     told = Notification.objects.filter(recipient=world.supervisor)
     assert told.filter(title__contains="尚待市职称办审核").count() == 1  # m: filed on 06-01, undecided
     assert told.filter(title__contains="未按期完成报备").count() == 1  # late: never filed
@@ -244,16 +246,48 @@ def test_filing_alert_tells_a_pending_filing_from_a_missing_one(world):
     assert status(apps[0]) == S.IN_MEETING
 
 
+def test_filing_deadline_reminds_then_alerts_clerk_and_supervisor_once(world):
+    """The deadline belongs to the meeting: the clerk is reminded two working days before the last day (06-05,
+    a Wednesday: from 06-04 00:00), then the clerk and the supervisor are alerted once when it passes unfiled."""
+    from zhicheng.models import Notification
+
+    m = meeting(world, awaiting_meeting(world, [world.unit]))
+    with travel(2024, 6, 3, 23, 59, 59):
+        assert timers_sweep()["filing_reminders"] == 0
+    with travel(2024, 6, 4, 0, 0):
+        assert timers_sweep()["filing_reminders"] == 1
+    with travel(2024, 6, 5, 23, 59, 59):
+        assert timers_sweep()["filing_reminders"] == 0
+        assert not filing_deadlines.filing_overdue(meeting=m)
+    with travel(2024, 6, 6, 0, 0):
+        assert timers_sweep()["filing_alerts"] == 1
+        assert filing_deadlines.filing_overdue(meeting=m)
+    with travel(2024, 6, 6, 0, 1):
+        assert timers_sweep()["filing_alerts"] == 0
+    for user in (world.clerk, world.supervisor):
+        assert Notification.objects.filter(recipient=user, title__contains="未按期完成报备").count() == 1
+    assert Notification.objects.filter(recipient=world.clerk, title__startswith="提醒：评审会议").count() == 1
+
+
+def test_accepted_filing_raises_no_alert(world):
+    m = meeting(world, awaiting_meeting(world, [world.unit]))
+    filed_and_accepted(world, m)
+    with travel(2024, 6, 10, 0, 0):
+        counts = timers_sweep()
+    assert counts["filing_alerts"] == 0
+    assert FilingDeadline.objects.get(meeting=m).alerted_at is None
+
+
 def test_rescheduling_lapses_the_accepted_filing_for_the_timer_too(world):
     apps = awaiting_meeting(world, [world.unit])
     m = meeting(world, apps)
     filed_and_accepted(world, m)
-    fd = FilingDeadline.objects.get(meeting_id=m.pk)
+    fd = FilingDeadline.objects.get(meeting=m)
     assert fd.filed_at is not None and fd.accepted_at is not None
     with travel(2024, 6, 2, 9):
         review.meeting_reschedule(meeting=m, actor=world.clerk, date=dt.date(2024, 7, 10), reason="专家时间冲突")
     fd.refresh_from_db()
-    assert fd.filed_at is None and fd.accepted_at is None and fd.meeting_on == dt.date(2024, 7, 10)
+    assert fd.filed_at is None and fd.accepted_at is None and fd.due_at == shanghai(2024, 6, 26)
 
 
 def test_returned_late_filing_means_moving_the_date(world):
@@ -271,7 +305,7 @@ def test_returned_late_filing_means_moving_the_date(world):
         with travel(2024, 6, 16, 9), pytest.raises(DomainError):  # 06-30 − 06-16 = 14 days
             review.filing_submit(meeting=m, actor=world.clerk)
         again = review.filing_submit(meeting=m, actor=world.clerk)  # 06-08: 22 days ahead
-    assert FilingDeadline.objects.get(meeting_id=m.pk).meeting_on == dt.date(2024, 6, 30)
+    assert FilingDeadline.objects.get(meeting=m).due_at == shanghai(2024, 6, 16)  # 06-30 − 15 = 06-15, 24:00
     with travel(2024, 6, 9, 9):
         review.filing_accept(filing=again, actor=world.supervisor)
     with travel(2024, 6, 20, 9), pytest.raises(DomainError):  # the old date is not the meeting day any more

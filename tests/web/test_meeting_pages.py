@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from applications.models import Committee, Level, Series
+from operations.sweep import timers_sweep
 from review.models import Meeting
 from tests.web.test_pages import login
 
@@ -63,14 +64,14 @@ def _awaiting_meeting(world, traveller, n: int):
     apps = [submit(world.draft()) for _ in range(n)]
     pub_services.publicity_start(kind=Publicity.Kind.UNIT, applications=apps, actor=world.unit_reviewer)
     traveller.move_to(shanghai(2024, 4, 18, 10, 0))
-    pub_services.timers_sweep()
+    timers_sweep()
     for app in apps:
         services.application_dept_approve(application=app, actor=world.dept_reviewer)
     pub_services.publicity_start(kind=Publicity.Kind.COMMITTEE, applications=apps, actor=world.clerk)
     for app in apps:
         services.application_mark_paper_received(application=app, actor=world.clerk)
     traveller.move_to(shanghai(2024, 4, 26, 10, 0))
-    pub_services.timers_sweep()
+    timers_sweep()
     for app in apps:
         app.refresh_from_db()
         assert app.status == "awaiting_meeting", app.status

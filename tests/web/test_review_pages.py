@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from applications import services
 from applications.models import ApplicationEvent, Status
+from operations.sweep import timers_sweep
 from publicity import services as pub_services
 from publicity.models import Objection, Publicity
 from tests.conftest import shanghai
@@ -50,7 +51,7 @@ def test_objection_decision_by_someone_else_is_refused(client, world, in_window)
 def test_paper_receipt_by_number(client, world, in_window):
     app = _in_unit_publicity(world)
     in_window.move_to(shanghai(2024, 4, 18, 10, 0))
-    pub_services.timers_sweep()
+    timers_sweep()
     services.application_dept_approve(application=app, actor=world.dept_reviewer)
     pub_services.publicity_start(kind=Publicity.Kind.COMMITTEE, applications=[app], actor=world.clerk)
     login(client, world.clerk)

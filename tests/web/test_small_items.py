@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from applications import services
 from applications.views import running_deadlines
+from operations.sweep import timers_sweep
 from publicity import services as pub_services
 from publicity.models import Publicity
 from tests.conftest import shanghai
@@ -32,7 +33,7 @@ def test_paper_receipt_by_number_ignores_case(client, world, in_window):
     app = submit(world.draft())
     pub_services.publicity_start(kind=Publicity.Kind.UNIT, applications=[app], actor=world.unit_reviewer)
     in_window.move_to(shanghai(2024, 4, 18, 10, 0))
-    pub_services.timers_sweep()
+    timers_sweep()
     services.application_dept_approve(application=app, actor=world.dept_reviewer)
     pub_services.publicity_start(kind=Publicity.Kind.COMMITTEE, applications=[app], actor=world.clerk)
     login(client, world.clerk)

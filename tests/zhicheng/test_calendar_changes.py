@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from applications import services
 from applications.models import Deadline, Status
+from operations import calendar
 from publicity import services as pub
 from publicity.models import Publicity
 from tests.publicity.helpers import at, status, submitted, sweep, system_events, travel
@@ -25,7 +26,7 @@ def test_a_holiday_added_mid_publicity_extends_it(world, in_window, django_captu
     p = pub.publicity_start(kind=Publicity.Kind.UNIT, applications=[app], actor=world.unit_reviewer)
     assert p.last_day == D("2024-04-17")
     with travel(2024, 4, 12, 10), django_capture_on_commit_callbacks(execute=True):
-        services.calendar_override_set(
+        calendar.calendar_override_set(
             actor=world.supervisor, date=D("2024-04-15"), is_workday=False, name="测试停工", source="测试通知"
         )
     p.refresh_from_db()
@@ -50,7 +51,7 @@ def test_a_period_that_has_ended_is_never_reopened(world, in_window, django_capt
     p = pub.publicity_start(kind=Publicity.Kind.UNIT, applications=[app], actor=world.unit_reviewer)
     # 04-18 09:00: the period ended at 04-18 00:00 and no sweep has run yet.
     with travel(2024, 4, 18, 9), django_capture_on_commit_callbacks(execute=True):
-        services.calendar_override_set(
+        calendar.calendar_override_set(
             actor=world.supervisor, date=D("2024-04-15"), is_workday=False, name="测试停工", source="测试通知"
         )
     p.refresh_from_db()
@@ -67,13 +68,13 @@ def test_correction_deadline_follows_an_override_and_its_removal(world, in_windo
     dl = Deadline.objects.get(application=app)
     first = dl.last_day
     with django_capture_on_commit_callbacks(execute=True):
-        services.calendar_override_set(
+        calendar.calendar_override_set(
             actor=world.supervisor, date=D("2024-04-16"), is_workday=False, name="测试停工", source="测试通知"
         )
     dl.refresh_from_db()
     assert dl.last_day == workdays.add_workdays(first, 1).last_day
     with django_capture_on_commit_callbacks(execute=True):
-        services.calendar_override_delete(actor=world.supervisor, day=CalendarDay.objects.get(date=D("2024-04-16")))
+        calendar.calendar_override_delete(actor=world.supervisor, day=CalendarDay.objects.get(date=D("2024-04-16")))
     dl.refresh_from_db()
     assert dl.last_day == first
     assert system_events(app, "deadline_recomputed").count() == 2
@@ -110,7 +111,7 @@ def test_next_year_import_finalises_late_december_and_recomputes(world, in_windo
     assert status(app) == S.CORRECTION  # a provisional deadline never fires
 
     with travel(2027, 1, 20, 9), django_capture_on_commit_callbacks(execute=True):
-        cal_year, count = workdays.calendar_import_year(data={"year": 2027, **ARRANGEMENT_2019_STYLE})
+        cal_year, count = calendar.calendar_year_import(actor=None, data={"year": 2027, **ARRANGEMENT_2019_STYLE})
     assert count == 4
     assert workdays.day_info(D("2026-12-26")).is_workday  # a Saturday made a workday
     assert not workdays.day_info(D("2026-12-31")).is_workday

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "applications",
     "publicity",
     "review",
+    "operations",  # the top of the house: the timer sweep, calendar changes and what they move, the demo loader
 ]
 
 MIDDLEWARE = [
@@ -181,6 +182,10 @@ REST_FRAMEWORK = {
         # Issue 16: certificate checks (page and API) and failed sign-ins per client address (beside axes' per user).
         "verify": os.environ.get("ZHICHENG_VERIFY_RATE", "30/hour"),
         "login_ip": os.environ.get("ZHICHENG_LOGIN_IP_FAILURE_RATE", "20/hour"),
+        # Sign-ups (applicants and units, page and API): per client address, and all addresses together, so a flood
+        # from rotating addresses is held too (the total is the ceiling of a whole city's busiest hour).
+        "register": os.environ.get("ZHICHENG_REGISTER_RATE", "10/hour"),
+        "register_all": os.environ.get("ZHICHENG_REGISTER_TOTAL_RATE", "600/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -221,7 +226,7 @@ CELERY_TIMEZONE = TIME_ZONE
 TIMER_SWEEP_SECONDS = int(os.environ.get("ZHICHENG_TIMER_SWEEP_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-due-deadlines": {
-        "task": "publicity.tasks.sweep_deadlines_task",
+        "task": "operations.tasks.timers_sweep_task",
         "schedule": timedelta(seconds=TIMER_SWEEP_SECONDS),
     },
     # Case counters (issue 17): deltas folded hourly; a full recount every night reports and corrects any drift.
@@ -253,13 +258,9 @@ ZHICHENG = {
     "TIMER_BATCH_SIZE": int(os.environ.get("ZHICHENG_TIMER_BATCH_SIZE", "200")),
     "TIMER_CLOSE_CHUNK": int(os.environ.get("ZHICHENG_TIMER_CLOSE_CHUNK", "10000")),
     "SMS_BACKEND": os.environ.get("ZHICHENG_SMS_BACKEND", "zhicheng.notify.LogSmsBackend"),
-    # Run (on commit, with the CalendarChange id) after any calendar change: recompute every open period.
-    "CALENDAR_CHANGED_HOOKS": ["publicity.services.publicity_calendar_changed"],
     # From this day of December the days are provisional while the next year's arrangement is unknown
     # (docs/timers.md「日历变更」: the arrangement of a year often moves the last days of the year before).
     "CALENDAR_PROVISIONAL_DECEMBER_FROM": int(os.environ.get("ZHICHENG_CALENDAR_PROVISIONAL_DECEMBER_FROM", "25")),
-    # Run by `load_demo` after its own data, in its transaction: demo data of the apps above `applications`.
-    "DEMO_EXTENSIONS": ["review.demo.load_demo_review"],
     # A public objection's content needs at least this many letters or characters (publicity.services).
     "OBJECTION_MIN_CHARS": int(os.environ.get("ZHICHENG_OBJECTION_MIN_CHARS", "4")),
     # The site's public address: the certificate's QR code opens {PUBLIC_BASE_URL}/verify/?number=…&name=….

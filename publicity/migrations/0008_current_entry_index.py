@@ -22,5 +22,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("publicity", "0006_merge_20261202_0951")]
+    dependencies = [("publicity", "0007_delete_filingdeadline")]
     operations = [migrations.RunPython(forwards, backwards)]

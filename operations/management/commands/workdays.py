@@ -5,6 +5,7 @@ from pathlib import Path
 import yaml
 from django.core.management.base import BaseCommand, CommandError
 
+from operations import calendar
 from zhicheng import workdays
 from zhicheng.errors import DomainError
 
@@ -56,7 +57,7 @@ class Command(BaseCommand):
             if not isinstance(data, dict):
                 raise CommandError("文件内容应为一个对象（含 year、source、holidays、workdays）")
             try:
-                year, count = workdays.calendar_import_year(data=data)
+                year, count = calendar.calendar_year_import(actor=None, data=data)
             except DomainError as exc:
                 raise CommandError(str(exc)) from None
             self.stdout.write(f"已导入 {year.year} 年放假安排（{year.source}）：{count} 天")

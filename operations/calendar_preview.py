@@ -1,6 +1,7 @@
 """What importing a year's holiday arrangement would change, shown before the supervisor confirms (issue 15).
 
-The preview runs the real import and the real CALENDAR_CHANGED hooks inside a savepoint that is always rolled back,
+The preview runs the real import and the real recomputation (operations.calendar) inside a savepoint that is always
+rolled back,
 so it shows exactly what the confirmed import will do — the days whose kind changes and every open period (公示,
 补正/纸质材料期限) whose last day moves — and writes nothing.
 """
@@ -9,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import transaction
-from django.utils.module_loading import import_string
 
 from applications.models import Deadline
 from publicity.models import Publicity
 from zhicheng import workdays
+
+from .calendar import periods_recompute
 
 
 class _Rollback(Exception):
@@ -54,9 +55,8 @@ def calendar_import_preview(*, data: dict) -> dict:
     result: dict = {}
     try:
         with transaction.atomic():
-            _, count = workdays.calendar_import_year(data=data)
-            for path in settings.ZHICHENG.get("CALENDAR_CHANGED_HOOKS", []):
-                import_string(path)()  # what on_commit will run after the confirmed import
+            _, count, change = workdays.calendar_import_year(data=data)
+            periods_recompute(change_id=change.pk)  # what on_commit will run after the confirmed import
             after_days, after_periods = _days(year), _periods()
             result = {"count": count}
             raise _Rollback

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from applications.demo import DEMO_PASSWORD, accounts, applicant_accounts, load_demo, summary
+from applications.demo import DEMO_PASSWORD, accounts, applicant_accounts, summary
+from operations.demo import demo_load
 from zhicheng.roles import Role
 
 
@@ -12,7 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, accounts_only=False, **options):
         if not options.get("accounts"):
-            result = load_demo(stdout=self.stdout)
+            result = demo_load(stdout=self.stdout)
             self.stdout.write(summary(result))
             return
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
