@@ -20,8 +20,6 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-from operations.sweep import timers_sweep
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_timers"
@@ -66,6 +64,7 @@ def main() -> None:
 
     from applications import counters
     from applications.models import Application, ApplicationEvent
+    from operations.sweep import timers_sweep
     from publicity import services as pub
     from publicity.models import Publicity, PublicityEntry
     from tests.conftest import shanghai
