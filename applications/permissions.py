@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.utils.functional import empty
 
+# Who holds which role is organisational (organisations/permissions.py); callers still import these from here.
+from organisations.permissions import has_role, is_supervisor, memberships  # noqa: F401
 from zhicheng.roles import Role
 
-from .models import Application, RoleMembership
+from .models import Application
 
 
 def unwrapped(user):
@@ -16,25 +18,6 @@ def unwrapped(user):
     if inner is None or inner is empty:
         return user
     return inner
-
-
-def memberships(user) -> list[RoleMembership]:
-    """The user's role memberships, read once per user object."""
-    if user is None or not user.is_authenticated:
-        return []
-    cached = getattr(user, "_zc_roles", None)
-    if cached is None:
-        cached = list(RoleMembership.objects.filter(user=user))
-        user._zc_roles = cached
-    return cached
-
-
-def has_role(user, role: Role) -> bool:
-    return any(m.role == role for m in memberships(user))
-
-
-def is_supervisor(user) -> bool:
-    return has_role(user, Role.SUPERVISOR)
 
 
 def is_applicant_of(user, application: Application) -> bool:

@@ -207,8 +207,8 @@ def build(n_cases: int, n_units: int, rng: random.Random) -> None:  # noqa: C901
         ReviewCycle,
         RoleMembership,
         Unit,
+        mask_id_number,
     )
-    from applications.models.case import mask_id_number
     from zhicheng import audit
     from zhicheng.models import User
     from zhicheng.roles import Role
@@ -296,7 +296,8 @@ def build(n_cases: int, n_units: int, rng: random.Random) -> None:  # noqa: C901
     prof_c = Copier(conn, "applications_applicantprofile", [
         "id", "user_id", "name", "id_number", "phone", "residence", "employment", "unit_id", "employed_since",
         "work_started_on", "is_civil_servant", "is_retired", "is_public_institution_staff", "sanction_until",
-        "social_security_queryable", "id_kind", "id_hash", "id_masked", "work_permit_number"])  # fmt: skip
+        "social_security_queryable", "id_kind", "id_hash", "id_masked", "work_permit_number",
+        "birth_date"])  # fmt: skip
     profile_unit = []
     names = []
     base_birth = dt.date(1965, 1, 1)
@@ -309,7 +310,7 @@ def build(n_cases: int, n_units: int, rng: random.Random) -> None:  # noqa: C901
         number = check_digit_id(birth, i % 1000)
         prof_c.add(pid0 + i, uid0 + i, name, number, f"139{i:08d}", "mainland", "contract",
                    unit.pk, dt.date(2010, 1, 1), dt.date(2008, 7, 1), False, False, False, None, True,
-                   "resident", id_hash("resident", number), mask_id_number(number), "")  # fmt: skip
+                   "resident", id_hash("resident", number), mask_id_number(number), "", birth)  # fmt: skip
         profile_unit.append(unit)
         names.append(name)
     users_c.flush()

@@ -1,3 +1,7 @@
+# Re-exported while callers move to `organisations.models` (issue 12 item 5): CommitteeOffice, Department, OrgEvent,
+# Region, RoleMembership, Unit.
+from organisations.models import CommitteeOffice, Department, OrgEvent, Region, RoleMembership, Unit
+
 from .case import (
     ApplicantProfile,
     Application,
@@ -14,21 +18,15 @@ from .case import (
     mask_id_number,
 )
 from .counters import CaseCounter
-from .org import OrgEvent
 from .reference import (
     ApplicationWindow,
     Committee,
-    CommitteeOffice,
-    Department,
     InitialCycle,
     Level,
-    Region,
     ReviewCycle,
-    RoleMembership,
     Series,
     Specialty,
     Subspecialty,
-    Unit,
 )
 
 __all__ = [

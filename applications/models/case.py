@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import RETURN_VALUE, FSMField, transition
 
+from organisations.models import CommitteeOffice, Unit
 from zhicheng import audit
 from zhicheng.fsm import ConcurrentSafeRefreshMixin
 from zhicheng.roles import Role
@@ -20,14 +21,12 @@ from ..idcard import birth_date as id_birth_date
 from ..idcard import id_hash, normalise_id, validate_id_document
 from ..workflow import Route, Status
 from .reference import (
-    CommitteeOffice,
     InitialCycle,
     Level,
     ReviewCycle,
     Series,
     Specialty,
     Subspecialty,
-    Unit,
 )
 
 

@@ -1,24 +1,10 @@
-"""Reference data (loaded from data/reference by `load_reference_data`) and the organisations people work for."""
+"""Reference data about the review itself (loaded from data/reference by `load_reference_data`). The organisations
+people work for live in the `organisations` app."""
 
 from django.conf import settings
 from django.db import models
 
-from zhicheng.roles import Role
-
-
-class Region(models.Model):
-    code = models.SlugField("代码", unique=True)
-    name = models.CharField("名称", max_length=50, unique=True)
-    areas = models.JSONField("所属受理地", default=list, help_text="申报计划安排表中覆盖本地区的受理地名称")
-    order = models.PositiveSmallIntegerField("排序", default=0)
-
-    class Meta:
-        verbose_name = "地区"
-        verbose_name_plural = "地区"
-        ordering = ["order"]
-
-    def __str__(self):
-        return self.name
+from organisations.models import CommitteeOffice, Region
 
 
 class Level(models.Model):
@@ -85,87 +71,6 @@ class Subspecialty(models.Model):
 
     def __str__(self):
         return f"{self.specialty}/{self.name}"
-
-
-class Department(models.Model):
-    class Kind(models.TextChoices):
-        INDUSTRY = "industry", "行业主管部门"
-        HRSS = "hrss", "人社部门"
-
-    name = models.CharField("名称", max_length=100, unique=True)
-    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
-    region = models.ForeignKey(Region, models.PROTECT, verbose_name="地区")
-
-    class Meta:
-        verbose_name = "主管部门"
-        verbose_name_plural = "主管部门"
-
-    def __str__(self):
-        return self.name
-
-
-class Unit(models.Model):
-    class Ownership(models.TextChoices):
-        ENTERPRISE = "enterprise", "企业"
-        PUBLIC_INSTITUTION = "public_institution", "事业单位"
-        SOCIAL_ORG = "social_org", "社会组织"
-        HR_AGENCY = "hr_agency", "人事代理机构"
-
-    name = models.CharField("单位名称", max_length=200, unique=True)
-    short_name = models.CharField(
-        "简称/所属集团", max_length=100, blank=True, help_text="用于匹配申报计划安排表的“本企业”排除条款，如：索普集团"
-    )
-    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
-    region = models.ForeignKey(Region, models.PROTECT, verbose_name="地区")
-    ownership = models.CharField("单位性质", max_length=30, choices=Ownership.choices)
-    is_private_enterprise = models.BooleanField("民营企业", default=False)
-    department = models.ForeignKey(
-        Department, models.PROTECT, related_name="units", verbose_name="主管部门", null=True, blank=True
-    )
-
-    class State(models.TextChoices):
-        PENDING = "pending", "待主管部门确认"
-        CONFIRMED = "confirmed", "已确认"
-
-    # Units loaded before registration existed (reference data, demo, tests) count as confirmed.
-    state = models.CharField("登记状态", max_length=20, choices=State.choices, default=State.CONFIRMED)
-    address = models.CharField("地址", max_length=200, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="登记人"
-    )
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="确认人"
-    )
-    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["credit_code"], condition=~models.Q(credit_code=""), name="uniq_unit_credit_code"
-            )
-        ]
-        verbose_name = "用人单位"
-        verbose_name_plural = "用人单位"
-
-    def __str__(self):
-        return self.name
-
-
-class CommitteeOffice(models.Model):
-    """A 评委会办事机构 (受理单位机构 of the annex) or an association that runs 初定."""
-
-    name = models.CharField("名称", max_length=100, unique=True)
-    phones = models.JSONField("联系电话", default=list)
-    address = models.CharField("地址", max_length=200, blank=True)
-    is_association = models.BooleanField("协会（办理初定）", default=False)
-
-    class Meta:
-        verbose_name = "评委会办事机构"
-        verbose_name_plural = "评委会办事机构"
-
-    def __str__(self):
-        return self.name
 
 
 class ReviewCycle(models.Model):
@@ -264,36 +169,3 @@ class ApplicationWindow(models.Model):
 
     def __str__(self):
         return f"{self.start:%Y-%m-%d}～{self.end:%Y-%m-%d}"
-
-
-class RoleMembership(models.Model):
-    """What a user may do, and over which organisation."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="roles", verbose_name="用户")
-    role = models.CharField("角色", max_length=30, choices=Role.choices)
-    unit = models.ForeignKey(Unit, models.CASCADE, null=True, blank=True, verbose_name="所在单位")
-    department = models.ForeignKey(Department, models.CASCADE, null=True, blank=True, verbose_name="主管部门")
-    office = models.ForeignKey(CommitteeOffice, models.CASCADE, null=True, blank=True, verbose_name="办事机构/协会")
-
-    class Meta:
-        verbose_name = "角色授权"
-        verbose_name_plural = "角色授权"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "role", "unit", "department", "office"],
-                name="uniq_role_membership",
-            ),
-            models.CheckConstraint(
-                name="role_scope_matches",
-                condition=(
-                    models.Q(role__in=[Role.UNIT_REVIEWER, Role.UNIT_ADMIN, Role.UNIT_HR], unit__isnull=False)
-                    | models.Q(role=Role.DEPT_REVIEWER, department__isnull=False)
-                    | models.Q(role__in=[Role.COMMITTEE_CLERK, Role.ASSOCIATION_CLERK], office__isnull=False)
-                    | models.Q(role__in=[Role.APPLICANT, Role.SUPERVISOR])
-                ),
-            ),
-        ]
-
-    def __str__(self):
-        scope = self.unit or self.department or self.office or ""
-        return f"{self.user} · {self.get_role_display()} {scope}"

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "zhicheng",
+    "organisations",
     "applications",
     "publicity",
     "review",

@@ -36,7 +36,7 @@ def unfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0010_merge_scale_people_audit"),
+        ("applications", "0011_organisations_moved"),
     ]
 
     operations = [

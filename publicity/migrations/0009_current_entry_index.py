@@ -22,5 +22,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("publicity", "0007_delete_filingdeadline")]
+    dependencies = [("publicity", "0008_organisations_moved")]
     operations = [migrations.RunPython(forwards, backwards)]
