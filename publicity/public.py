@@ -17,8 +17,8 @@ from zhicheng import workdays
 
 from .models import Publication, Publicity, PublicityEntry
 
-PUBLICITIES_PER_PAGE = 20
-ENTRIES_PER_PUBLICITY = 100
+PUBLICITIES_PER_PAGE = 10  # a phone-sized page (~200 KB at most); the rest through paging and 续表 links
+ENTRIES_PER_PUBLICITY = 50
 PAST_SHOWN = 300
 CACHE_SECONDS = 24 * 3600
 # The rest of the page (past publicities, publications, committees) is dropped by the same changes; the committee

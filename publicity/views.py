@@ -73,8 +73,8 @@ def _committees() -> list[dict]:
 
 @replica_reads
 def public_publicity(request):
-    """The public portal (no login): current 公示 by committee with the contact for objections, 20 publicities a
-    page with 100 entries each (`?office=` one committee office, `?publicity=&after=` the rest of one list); past
+    """The public portal (no login): current 公示 by committee with the contact for objections, 10 publicities a
+    page with 50 entries each (`?office=` one committee office, `?publicity=&after=` the rest of one list); past
     公示 and the 评审结果 documents (发文) by year; every committee's windows, office, phone and address; the
     objection status lookup and certificate verification. The lists are rendered once per change (publicity.public:
     cached per office, dropped when a publicity opens or closes); a cached render runs no list query."""
