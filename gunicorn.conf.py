@@ -1,9 +1,11 @@
 """gunicorn for a 2-core machine (issue 17; README「扩容」): `gunicorn zhicheng.wsgi` reads this file.
 
-Two worker processes (one per core) with 4 threads each: a request spends most of its time waiting on
-PostgreSQL, so threads overlap those waits without a third process competing for the cores with PostgreSQL
-itself. Every thread keeps its own persistent connection (CONN_MAX_AGE), so 2 × 4 = 8 server connections per
-machine. Override with GUNICORN_WORKERS / GUNICORN_THREADS (rule of thumb: workers = cores, threads 2–4).
+Two worker processes (one per core) with 4 threads each. A request is mostly Python (docs/performance.md: the
+database work of an inbox page is 1–5 ms of it), so throughput is bounded by the cores, not by threads; the
+threads overlap the few PostgreSQL round trips and keep a slow request from holding a whole process, and no third
+process competes for the cores with PostgreSQL itself. Every thread keeps its own persistent connection
+(CONN_MAX_AGE), so 2 × 4 = 8 server connections per machine. Override with GUNICORN_WORKERS / GUNICORN_THREADS
+(rule of thumb: workers = cores, threads 2–4); more throughput comes from more machines (README「扩容」).
 """
 
 import os

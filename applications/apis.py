@@ -113,6 +113,13 @@ class ApplicationViewSet(VisibleFirst, mixins.ListModelMixin, mixins.RetrieveMod
         # one case (retrieve, or the answer to an act) carries the acts the user may do on it now
         return s.ApplicationSerializer if self.action == "list" else s.ApplicationDetailSerializer
 
+    def list(self, request, *args, **kwargs):
+        # ApplicationSerializer's rows built from values() (issue 17): same filters, order, cursor and shape
+        rows = self.filter_queryset(self.get_queryset()).values(*s.ApplicationRows.COLUMNS)
+        page = self.paginate_queryset(rows)
+        shape = s.ApplicationRows(request)
+        return self.get_paginated_response([shape.row(r) for r in page])
+
     def _answer(self, app: Application, code: int = 200) -> Response:
         fresh = self.get_queryset().filter(pk=app.pk).first()
         if fresh is None:  # the act took the case out of the actor's sight (e.g. back to draft)

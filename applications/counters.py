@@ -29,7 +29,10 @@ SOURCES = {
     D.COMMITTEE: "committee_id",
     D.SERIES: "series_id",
     D.MONTH: "created_at",
+    D.SUBMITTED: "submitted_at",  # with the unit's region: the dashboard's 12-month trend (review/charts.py)
 }
+# D.SUBMITTED keys: YYYYMM * REGION_SPAN + region id (0: none); only submitted cases are counted under it
+REGION_SPAN = 1_000_000
 
 
 def month_key(value) -> int:
@@ -37,10 +40,14 @@ def month_key(value) -> int:
     return local.year * 100 + local.month
 
 
+def submitted_key(submitted_at, region_id) -> int:
+    return month_key(submitted_at) * REGION_SPAN + (region_id or 0)
+
+
 def dims_of(app: Application) -> tuple[tuple[str, int], ...]:
     """The (dimension, key) pairs a case is counted under; uses `app.unit` (the kernel loads it with the row)."""
     unit = app.unit
-    return (
+    dims = (
         (D.ALL, 0),
         (D.UNIT, app.unit_id),
         (D.DEPARTMENT, unit.department_id or 0),
@@ -50,6 +57,9 @@ def dims_of(app: Application) -> tuple[tuple[str, int], ...]:
         (D.SERIES, app.series_id),
         (D.MONTH, month_key(app.created_at or timezone.now())),
     )
+    if app.submitted_at is not None:
+        dims += ((D.SUBMITTED, submitted_key(app.submitted_at, unit.region_id)),)
+    return dims
 
 
 def remember(app: Application) -> Application:
@@ -76,8 +86,10 @@ def application_moved(from_status: str, to_status: str, application: Application
 
 def close_deltas_sql(moved: str, unit_table: str) -> str:
     """A data-modifying CTE body for the set-based close: the deltas of every row of CTE `moved` (which returns
-    unit_id, office_id, committee_id, series_id, created_at) from %(src)s to %(dst)s, grouped per key."""
+    unit_id, office_id, committee_id, series_id, created_at, submitted_at) from %(src)s to %(dst)s, grouped per
+    key."""
     table = CaseCounter._meta.db_table
+    month = "to_char(m.{} AT TIME ZONE %(counter_tz)s, 'YYYYMM')::bigint"
     keys = {
         D.ALL: "0",
         D.UNIT: "m.unit_id",
@@ -86,11 +98,13 @@ def close_deltas_sql(moved: str, unit_table: str) -> str:
         D.OFFICE: "COALESCE(m.office_id, 0)",
         D.COMMITTEE: "COALESCE(m.committee_id, 0)",
         D.SERIES: "m.series_id",
-        D.MONTH: "to_char(m.created_at AT TIME ZONE %(counter_tz)s, 'YYYYMM')::bigint",
+        D.MONTH: month.format("created_at"),
+        D.SUBMITTED: f"{month.format('submitted_at')} * {REGION_SPAN} + COALESCE(u.region_id, 0)",
     }
+    only = {D.SUBMITTED: " WHERE m.submitted_at IS NOT NULL"}
     per_dim = " UNION ALL ".join(
         f"SELECT '{d.value}' AS dimension, {expr} AS key, count(*) AS n"
-        f" FROM {moved} m JOIN {unit_table} u ON u.id = m.unit_id GROUP BY 2"
+        f" FROM {moved} m JOIN {unit_table} u ON u.id = m.unit_id{only.get(d, '')} GROUP BY 2"
         for d, expr in keys.items()
     )
     return f"""
@@ -112,10 +126,13 @@ def by_state(dimension: str, keys) -> dict[str, int]:
     return {status: n for status, n in rows if n}
 
 
-def totals(dimension: str) -> dict[int, dict[str, int]]:
-    """key -> state -> cases, for every key of one dimension."""
+def totals(dimension: str, *, key_from: int | None = None) -> dict[int, dict[str, int]]:
+    """key -> state -> cases, for every key of one dimension (from `key_from` on: one index range)."""
     out: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = CaseCounter.objects.filter(dimension=dimension).values_list("key", "status").annotate(n=Sum("n")).order_by()
+    qs = CaseCounter.objects.filter(dimension=dimension)
+    if key_from is not None:
+        qs = qs.filter(key__gte=key_from)
+    rows = qs.values_list("key", "status").annotate(n=Sum("n")).order_by()
     for key, status, n in rows:
         if n:
             out[key][status] = n
@@ -129,6 +146,14 @@ def recount(dimension: str) -> dict[int, dict[str, int]]:
     out: dict[int, dict[str, int]] = defaultdict(dict)
     if source is None:
         rows = ((0, s, n) for s, n in qs.values_list("status").annotate(n=Count("id")))
+    elif dimension == D.SUBMITTED:
+        rows = (
+            (submitted_key(m, region), s, n)
+            for m, region, s, n in qs.filter(submitted_at__isnull=False)
+            .annotate(m=TruncMonth("submitted_at"))
+            .values_list("m", "unit__region_id", "status")
+            .annotate(n=Count("id"))
+        )
     elif dimension == D.MONTH:
         rows = (
             (month_key(m), s, n)

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from django.utils.functional import empty
+
 # Who holds which role is organisational (organisations/permissions.py); callers still import these from here.
 from organisations.permissions import has_role, is_supervisor, memberships  # noqa: F401
 from zhicheng.roles import Role
 
 from .models import Application
+
+
+def unwrapped(user):
+    """request.user without its lazy proxy: a page asks the predicates below about every row, and each attribute
+    read through SimpleLazyObject costs a call (issue 17)."""
+    inner = getattr(user, "_wrapped", None)
+    if inner is None or inner is empty:
+        return user
+    return inner
 
 
 def is_applicant_of(user, application: Application) -> bool:

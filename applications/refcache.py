@@ -94,3 +94,16 @@ class ReferenceQuerySet(QuerySet):
         super()._fetch_all()
         if fresh and self._result_cache and isinstance(self._result_cache[0], Application):
             attach(self._result_cache)
+
+
+class CaseRowQuerySet(QuerySet):
+    """Rows of another model that carry a case (`select_related("application…")`): the case's reference objects
+    come from memory as in ReferenceQuerySet (the public 公示 list: issue 17)."""
+
+    case_attr = "application"
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._result_cache and isinstance(self._result_cache[0], self.model):
+            attach([getattr(row, self.case_attr) for row in self._result_cache])

@@ -3,14 +3,18 @@ through a service (applications/apis.py). `status` is read-only everywhere."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from zhicheng.api import LeanRepresentation
 from zhicheng.models import CalendarDay, Notification
 from zhicheng.roles import Role
 
 from . import permissions as perms
+from . import refcache
 from .models import (
     Application,
     ApplicationEvent,
@@ -30,6 +34,7 @@ from .models import (
     Subspecialty,
     Unit,
 )
+from .models.case import mask_id_number
 
 # ---------------------------------------------------------------- reference data (read)
 
@@ -153,7 +158,7 @@ def _ref(obj) -> dict | None:
     return None if obj is None else {"id": obj.pk, "name": str(getattr(obj, "name", None) or obj)}
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(LeanRepresentation, serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     route_display = serializers.CharField(source="get_route_display", read_only=True)
@@ -202,7 +207,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     @extend_schema_field(ApplicantSerializer)
     def get_applicant(self, app):
         # ApplicantSerializer's fields, without building a serializer per row (issue 17: that was most of a page)
-        profile, user = app.applicant, self.context["request"].user
+        profile, user = app.applicant, perms.unwrapped(self.context["request"].user)
         full = perms.can_see_full_id(user, app)
         return {"name": profile.name, "id_number": profile.id_number if full else profile.masked_id_number}
 
@@ -238,6 +243,118 @@ class ApplicationSerializer(serializers.ModelSerializer):
     @extend_schema_field(Ref(allow_null=True))
     def get_office(self, app):
         return _ref(app.office)
+
+
+class _RowApplicant:
+    __slots__ = ("user_id",)
+
+    def __init__(self, user_id):
+        self.user_id = user_id
+
+
+class _RowUnit:
+    __slots__ = ("department_id",)
+
+    def __init__(self, department_id):
+        self.department_id = department_id
+
+
+class _RowCase:
+    """What the permission predicates read of a case, built from a values() row (no model instance)."""
+
+    __slots__ = ("pk", "status", "unit_id", "office_id", "applicant", "unit")
+
+    def __init__(self, row: dict):
+        self.pk, self.status, self.unit_id, self.office_id = row["id"], row["status"], row["unit_id"], row["office_id"]
+        self.applicant = _RowApplicant(row["applicant__user_id"])
+        self.unit = _RowUnit(row["unit__department_id"])
+
+
+class ApplicationRows:
+    """ApplicationSerializer's output for a page of cases, from `values()` rows and the reference rows in memory
+    (issue 17: building three model instances per row and walking the serializer's fields was most of an API
+    list's time). The output is the serializer's, field for field (tests/api/test_lean_rows.py compares them);
+    the serializer's own field objects format the dates."""
+
+    SIMPLE = ("number", "young_talent_direct", "correction_items", "held_provisional", "open_objections")
+    DATES = ("held_until", "paper_received_at", "submitted_at", "created_at", "updated_at")
+    COLUMNS = (
+        "id", "status", "route", "unit_id", "office_id", "committee_id", "series_id", "specialty_id",
+        "subspecialty_id", "level_id", "review_cycle_id", "initial_cycle_id", *SIMPLE, *DATES,
+        "applicant__name", "applicant__id_number", "applicant__user_id", "unit__name", "unit__department_id",
+        "unit__region_id",
+    )  # fmt: skip
+
+    _fields = None  # the serializer's plain fields (no request in them), built once per process
+
+    def __init__(self, request):
+        from django.utils import timezone
+        from rest_framework.settings import api_settings
+
+        self.user = perms.unwrapped(request.user)
+        if ApplicationRows._fields is None:
+            ApplicationRows._fields = ApplicationSerializer().fields
+        self.fields = ApplicationRows._fields
+        # the reference tables as they are now (a key missing from a copy reloads it, as refcache.get does)
+        self.tables = {m: refcache.rows(m) for m in (Committee, CommitteeOffice, InitialCycle, Level, Region,
+                                                      ReviewCycle, Series, Specialty, Subspecialty)}  # fmt: skip
+        self.status_label = dict(Application._meta.get_field("status").flatchoices)
+        self.route_label = dict(Application._meta.get_field("route").flatchoices)
+        # DRF's DateTimeField.to_representation for the default ISO 8601 format, with the zone looked up once
+        plain = api_settings.DATETIME_FORMAT.lower() == "iso-8601" and not any(
+            hasattr(self.fields[n], "format") for n in self.DATES
+        )
+        self.tz = timezone.get_current_timezone() if plain else None
+
+    def _get(self, model, pk):
+        if pk is None:
+            return None
+        found = self.tables[model].get(pk)
+        return found if found is not None else refcache.get(model, pk)
+
+    def _ref(self, model, pk):
+        return _ref(self._get(model, pk))
+
+    def _when(self, name, value):
+        if value is None:
+            return None
+        if self.tz is None or not isinstance(value, dt.datetime) or value.tzinfo is None:
+            return self.fields[name].to_representation(value)
+        text = value.astimezone(self.tz).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    def row(self, r: dict) -> dict:
+        get = self._get
+        committee = get(Committee, r["committee_id"])
+        cycle = get(ReviewCycle, r["review_cycle_id"]) or get(InitialCycle, r["initial_cycle_id"])
+        full = perms.can_see_full_id(self.user, _RowCase(r))
+        number = r["applicant__id_number"]
+        out = {
+            "id": r["id"],
+            "number": r["number"],
+            "status": r["status"],
+            "status_display": str(self.status_label.get(r["status"], r["status"])),
+            "route": r["route"],
+            "route_display": str(self.route_label.get(r["route"], r["route"])),
+            "cycle_year": cycle.year,
+            "applicant": {"name": r["applicant__name"], "id_number": number if full else mask_id_number(number)},
+            "unit": {"id": r["unit_id"], "name": r["unit__name"]},
+            "region": self._ref(Region, r["unit__region_id"]),
+            "series": self._ref(Series, r["series_id"]),
+            "specialty": self._ref(Specialty, r["specialty_id"]),
+            "subspecialty": self._ref(Subspecialty, r["subspecialty_id"]),
+            "level": self._ref(Level, r["level_id"]),
+            "committee": None
+            if committee is None
+            else {"id": committee.pk, "name": f"{committee.row}. {committee.label}（{committee.area}）"},
+            "office": self._ref(CommitteeOffice, r["office_id"]),
+        }
+        for name in self.SIMPLE:
+            value = r[name]
+            out[name] = None if value is None else self.fields[name].to_representation(value)
+        for name in self.DATES:
+            out[name] = self._when(name, r[name])
+        return {name: out[name] for name in ApplicationSerializer.Meta.fields}
 
 
 class MaterialSerializer(serializers.ModelSerializer):

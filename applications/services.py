@@ -10,10 +10,12 @@ transition or saves a case. What an act is — sources, targets, who, rule, cond
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
@@ -158,10 +160,13 @@ def _sync(target: Application, source: Application) -> None:
     target._update_initial_state()
 
 
-def available_acts(user, application: Application, *, now: dt.datetime | None = None) -> list[wf.Offer]:
+def available_acts(
+    user, application: Application, *, now: dt.datetime | None = None, expired: dict | None = None
+) -> list[wf.Offer]:
     """What `user` may do on `application` now, from the declaration: every act of its state that the user's role
     may do and a person does (not the timers), with the Chinese reason for each unmet condition. Pages, the API's
-    `acts` list and the inbox's batch buttons show exactly these; the services accept exactly the ready ones."""
+    `acts` list and the inbox's batch buttons show exactly these; the services accept exactly the ready ones.
+    `expired`: the page's expired deadlines read at once (`available_acts_many`) instead of one query per case."""
     offers = []
     for act in wf.acts_from(application.status):
         if act.system or act.surface == wf.Surface.SYSTEM:
@@ -170,10 +175,35 @@ def available_acts(user, application: Application, *, now: dt.datetime | None = 
         if role is None:
             continue
         reasons = wf.unmet(act, application, now)
-        if act.name in BOUNDED_BY and (late := _expired_deadline(application, act.name, now or timezone.now())):
+        if act.name in BOUNDED_BY and (
+            late := expired.get((application.pk, BOUNDED_BY[act.name]))
+            if expired is not None
+            else _expired_deadline(application, act.name, now or timezone.now())
+        ):
             reasons.append(f"{late.get_kind_display()}已于{late.last_day:%Y年%m月%d日} 24:00 届满")
         offers.append(wf.Offer(act, role, reasons, cycle_documents(application_cycle(application))))
     return offers
+
+
+def available_acts_many(user, applications, *, now: dt.datetime | None = None) -> dict[int, list[wf.Offer]]:
+    """`available_acts` for every case of a page, the expired deadlines of all of them in one query (issue 17:
+    the inbox ran one per row)."""
+    now = now or timezone.now()
+    user = perms.unwrapped(user)
+    wanted: dict[str, list[int]] = defaultdict(list)
+    for app in applications:
+        for act in wf.acts_from(app.status):
+            if act.name in BOUNDED_BY:
+                wanted[BOUNDED_BY[act.name]].append(app.pk)
+    expired: dict = {}
+    if wanted:
+        which = Q()
+        for kind, ids in wanted.items():
+            which |= Q(kind=kind, application_id__in=ids)
+        rows = Deadline.objects.filter(which, closed_at__isnull=True, provisional=False, due_at__lte=now)
+        for dl in rows.order_by("pk"):  # the first by id, as _expired_deadline's .first()
+            expired.setdefault((dl.application_id, dl.kind), dl)
+    return {app.pk: available_acts(user, app, now=now, expired=expired) for app in applications}
 
 
 def _expired_deadline(application: Application, name: str, now: dt.datetime) -> Deadline | None:

@@ -54,7 +54,7 @@ def explain_ms(sqls: list[str]) -> float:
 
     total = 0.0
     for sql in sqls:
-        head = sql.lstrip().split(None, 1)[0].upper()
+        head = sql.lstrip().lstrip("(").split(None, 1)[0].upper()
         if head not in ("SELECT", "WITH"):
             continue
         best = None

@@ -26,6 +26,7 @@ from applications import selectors
 from applications import workflow as wf
 from applications.apis import act_schema, parsed
 from applications.models import Application
+from applications.refcache import CaseRowQuerySet
 from zhicheng.api import ObjectionThrottle, PublicReadThrottle, VerifyThrottle, VisibleFirst
 from zhicheng.errors import DomainError, NotFound
 
@@ -323,9 +324,12 @@ class PublicPublicityViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = PublicityEntry.objects.none()
 
     def get_queryset(self):
+        # newest first through the partial index on the current entries (publicity.0007); series, specialty and
+        # level from memory (issue 17)
         return (
-            PublicityEntry.objects.filter(left_at__isnull=True, publicity__closed_at__isnull=True)
-            .select_related("publicity__office", "publicity__unit", *ENTRY_RELATED)
+            CaseRowQuerySet(PublicityEntry)
+            .filter(left_at__isnull=True, publicity__closed_at__isnull=True)
+            .select_related("publicity__office", "publicity__unit", "application__applicant", "application__unit")
             .order_by("-id")
         )
 

@@ -30,7 +30,7 @@ from applications.models import Application, Level, Route, Status
 from zhicheng import workdays
 from zhicheng.errors import DomainError, NotFound, PermissionDenied, TransitionConflict
 
-from . import pdf
+from . import pdf, public
 from .models import Certificate, Objection, Publication, PublicityEntry
 from .models_certificates import CertificateSerial
 
@@ -102,6 +102,7 @@ def publication_create(*, actor, document_number: str, date: dt.date, applicatio
         pub.applications.add(*apps)
         for app in apps:
             certificate_issue(application=app)
+        public.public_changed_soon()  # the public page lists the 发文 (issue 17: its rendered lists are cached)
     return pub
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from zhicheng.api import LeanRepresentation
+
 from .models import Certificate, Objection, Publication, Publicity, PublicityEntry
 
 
@@ -103,7 +105,7 @@ class ObjectionDecideSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=4000, help_text="调查结论")
 
 
-class PublicEntrySerializer(serializers.ModelSerializer):
+class PublicEntrySerializer(LeanRepresentation, serializers.ModelSerializer):
     """One line of a current 公示 as the notices publish it."""
 
     name = serializers.CharField(source="application.applicant.name")

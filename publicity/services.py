@@ -321,7 +321,7 @@ def _close_statement(pub: Publicity, state: str, now: dt.datetime, chunk: int) -
                {wf.passed_field(state)} = %(at)s
           FROM due WHERE a.id = due.id AND a.status = %(src)s
         RETURNING a.id, a.number, a.applicant_id, a.series_id, a.level_id, a.unit_id, a.office_id,
-                  a.committee_id, a.created_at, a.review_cycle_id
+                  a.committee_id, a.created_at, a.submitted_at, a.review_cycle_id
     ), counted AS ({app_counters.close_deltas_sql("moved", t["unit"])}
     ), entries AS (
         UPDATE {t["entry"]} e SET left_at = %(at)s, outcome = %(outcome)s

@@ -8,21 +8,19 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 
 from applications import permissions as app_perms
 from applications.models import Committee, ReviewCycle, Route
 from applications.views import error_context, render_case, render_page, visible_case
-from zhicheng import throttle, workdays
+from zhicheng import throttle
 from zhicheng.db_router import replica_reads
 from zhicheng.errors import DomainError
 
-from . import certificates, objections
+from . import certificates, objections, public
 from .forms import CertificateVerifyForm, ObjectionForm, ObjectionStatusForm
-from .models import Publication, Publicity, PublicityEntry
+from .models import PublicityEntry
 
 
 def _current_entries():
@@ -38,27 +36,6 @@ def _current_entries():
 
 def _office_contact(office) -> dict:
     return {"name": office.name, "phones": office.phones, "address": office.address}
-
-
-def _current_groups() -> list[dict]:
-    """Current 公示 by who publishes it (the committee office, or the unit for its 评前公示), each with the contact
-    that takes objections and the working days left."""
-    groups: OrderedDict = OrderedDict()
-    today = workdays.local_date(timezone.now())
-    for entry in _current_entries():
-        pub = entry.publicity
-        owner = pub.office.name if pub.office_id else (pub.unit.name if pub.unit_id else "")
-        group = groups.setdefault(owner, {"owner": owner, "pubs": OrderedDict(), "contact": None, "unit": None})
-        if pub.office_id:
-            group["contact"] = _office_contact(pub.office)
-        elif pub.unit_id:
-            group["unit"] = pub.unit.name
-        if pub not in group["pubs"]:
-            left, _ = workdays.workdays_between(today, pub.last_day)
-            counts = pub.last_day >= today and today > pub.starts_on and workdays.is_workday(today)
-            group["pubs"][pub] = {"pub": pub, "entries": [], "days_left": max(left + counts, 0)}
-        group["pubs"][pub]["entries"].append(entry)
-    return [{**g, "pubs": list(g["pubs"].values())} for g in groups.values()]
 
 
 def _by_year(items, date_of) -> list[tuple[int, list]]:
@@ -96,35 +73,41 @@ def _committees() -> list[dict]:
 
 @replica_reads
 def public_publicity(request):
-    """The public portal (no login): current 公示 by committee with the contact for objections; past 公示 and the
-    评审结果 documents (发文) by year; every committee's windows, office, phone and address; the objection
-    status lookup and certificate verification."""
-    past = (
-        Publicity.objects.filter(closed_at__isnull=False)
-        .select_related("office", "unit")
-        .annotate(n=Count("entries"))
-        .order_by("-starts_on", "-id")[:300]
-    )
-    publications = Publication.objects.annotate(n=Count("applications")).order_by("-date", "-id")[:300]
+    """The public portal (no login): current 公示 by committee with the contact for objections, 10 publicities a
+    page with 50 entries each (`?office=` one committee office, `?publicity=&after=` the rest of one list); past
+    公示 and the 评审结果 documents (发文) by year; every committee's windows, office, phone and address; the
+    objection status lookup and certificate verification. The lists are rendered once per change (publicity.public:
+    cached per office, dropped when a publicity opens or closes); a cached render runs no list query."""
+    office_id = _int(request.GET.get("office")) or None
+    page = max(_int(request.GET.get("page")), 1)
+    publicity_id, after = _int(request.GET.get("publicity")), _int(request.GET.get("after"))
+    if publicity_id:
+        current = lambda: public.entries_page(publicity_id=publicity_id, after=after)  # noqa: E731
+    else:
+        current = lambda: public.current_page(page=page, office_id=office_id)  # noqa: E731
+    following = request.GET.copy()
+    following.pop("publicity", None), following.pop("after", None)
+    following["page"] = page + 1
+    earlier = request.GET.copy()
+    earlier["page"] = page - 1
     context = {
         "title": "公示公告",
-        "groups": _current_groups(),
-        "past": _by_year(past, lambda p: p.starts_on),
-        "publications": _by_year(publications, lambda p: p.date),
-        "committees": _committees(),
+        # callables: the template calls them only when its cached fragment is missing
+        "current": current,
+        "current_key": public.page_key(page=page, office_id=office_id, publicity_id=publicity_id, after=after),
+        "next_query": following.urlencode(),
+        "prev_query": earlier.urlencode(),
+        "rest": lambda: {
+            "past": _by_year(public.past_publicities(), lambda p: p.starts_on),
+            "publications": _by_year(public.publications(), lambda p: p.date),
+            "committees": _committees(),
+        },
+        "rest_key": public.rest_key(),
+        "cache_seconds": public.CACHE_SECONDS,
+        "rest_seconds": public.REST_SECONDS,
         "receipt_form": ObjectionStatusForm(),
     }
     return render_page(request, "publicity/public_list.html", context)
-
-
-def _listing(shown: list[dict], nav: dict) -> dict:
-    groups: OrderedDict = OrderedDict()
-    for row in shown:
-        pub = row["publicity"]
-        owner = pub.office.name if pub.office_id else (pub.unit.name if pub.unit_id else "")
-        pub.more_link = f"?publicity={pub.pk}&after={row['entries'][-1].application_id}" if row["more"] else ""
-        groups.setdefault(owner, OrderedDict())[pub] = row["entries"]
-    return {"groups": [(owner, list(pubs.items())) for owner, pubs in groups.items()], "nav": nav}
 
 
 def _int(value) -> int:

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -25,10 +26,10 @@ from openpyxl.styles import Font
 from applications import counters as app_counters
 from applications import deadlines as app_deadlines
 from applications import permissions as perms
-from applications import selectors, workflow
+from applications import refcache, selectors, workflow
 from applications import services as app_services
 from applications.documents import case_cite
-from applications.models import Application, Committee, Deadline, Series, Status
+from applications.models import Application, Committee, Deadline, Level, Series, Status
 from applications.models.case import PUBLICITY_STATES
 from applications.views import error_context, render_case, render_page, show_error, visible_case
 from publicity import certificates, objections
@@ -100,10 +101,22 @@ def _inbox_queryset(request, form: InboxFilterForm, mine: list[str]):
         if data.get("status"):
             qs = qs.filter(status=data["status"])
         elif data.get("scope") != "all" and mine and not data.get("q"):  # a search looks at everything visible
-            qs = qs.filter(status__in=mine)
+            qs = _in_states(qs, mine)
     elif mine:
-        qs = qs.filter(status__in=mine)
-    return base, qs.order_by("-submitted_at", "-id")
+        qs = _in_states(qs, mine)
+    ordered = qs.order_by("-submitted_at", "-id")
+    ordered._zc_per_state = getattr(qs, "_zc_per_state", None)  # a clone does not carry it
+    # a search: the page's ids first from the case table alone (its hundreds of matches are not joined and sorted)
+    ordered._zc_ids_first = bool(form.is_valid() and form.cleaned_data.get("q"))
+    return base, ordered
+
+
+def _in_states(qs, states: list[str]):
+    """The cases in `states`; the queryset remembers its states and the set before, so that `_page` can read
+    the first page state by state (one index range each) instead of walking every visible case in date order."""
+    narrowed = qs.filter(status__in=states)
+    narrowed._zc_per_state = (qs, list(states))
+    return narrowed
 
 
 def _after(value: str):
@@ -117,10 +130,25 @@ def _after(value: str):
 
 def _page(qs, request):
     """One page in the default order and the cursor of the next; no count of the whole set."""
+    per_state = getattr(qs, "_zc_per_state", None)
     after = _after(request.GET.get("after", ""))
     if after is not None:  # (submitted_at, id) < (when, pk), written so the range reaches the index
         when, pk = after
         qs = qs.filter(submitted_at__lte=when).exclude(submitted_at=when, pk__gte=pk)
+    if per_state is not None and len(per_state[1]) > 1 and connection.vendor == "postgresql":
+        # The page's ids from one ordered range per state (the scope's (…, status, submitted_at, id) index), merged
+        # (issue 17: the planner otherwise walks the whole scope by date and filters most rows out), then the rows.
+        before, states = per_state
+        if after is not None:
+            before = before.filter(submitted_at__lte=when).exclude(submitted_at=when, pk__gte=pk)
+        parts = [
+            before.filter(status=s).order_by("-submitted_at", "-id").values_list("submitted_at", "id")[: INBOX_PAGE + 1]
+            for s in states
+        ]
+        merged = parts[0].union(*parts[1:], all=True).order_by("-submitted_at", "-id")[: INBOX_PAGE + 1]
+        qs = qs.filter(pk__in=[pk for _, pk in merged])
+    elif getattr(qs, "_zc_ids_first", False) and connection.vendor == "postgresql":
+        qs = qs.filter(pk__in=list(qs.values_list("pk", flat=True)[: INBOX_PAGE + 1]))
     rows = list(qs[: INBOX_PAGE + 1])
     more = len(rows) > INBOX_PAGE
     rows = rows[:INBOX_PAGE]
@@ -177,6 +205,8 @@ def _inbox_context(request, form: InboxFilterForm) -> tuple[dict, object]:
         "can_publish": any("publish" in r["acts"] for r in rows),
         "paper_form": PaperReceiptForm() if Role.COMMITTEE_CLERK in roles else None,
         "objections": _open_objections(request.user),
+        "series_options": _options(Series, form["series"].value()),
+        "level_options": _options(Level, form["level"].value()),
     }
     return context, qs
 
@@ -196,17 +226,34 @@ def inbox(request):
 
 
 def _rows(apps, user) -> list[dict]:
+    """The inbox rows with their cells as plain text (issue 17: the template only prints them; per-cell lookups,
+    filters and a {% url %} per row were most of the page's rendering)."""
     today = workdays.local_date(timezone.now())
+    detail = reverse("case-detail", args=[987654321])
     rows = []
+    offers = app_services.available_acts_many(user, apps)
     for app in apps:
-        acts = {o.name for o in app_services.available_acts(user, app) if o.ready}
+        acts = {o.name for o in offers[app.pk] if o.ready}
         due = None
         if app.held_until is not None:
             due = {"label": "公示期满", "last_day": workdays.local_date(app.held_until - dt.timedelta(seconds=1)),
                    "provisional": app.held_provisional}  # fmt: skip
+        submitted = timezone.localtime(app.submitted_at) if app.submitted_at else None
         rows.append({"app": app, "due": due, "overdue": bool(due and due["last_day"] < today), "acts": acts,
-                     "approve": any(workflow.ACTS[a].approve for a in acts)})  # fmt: skip
+                     "approve": any(workflow.ACTS[a].approve for a in acts),
+                     "pk": app.pk, "number": app.number or "", "href": detail.replace("987654321", str(app.pk)),
+                     "name": app.applicant.name, "unit": app.unit.name,
+                     "series_level": f"{app.series.name} {app.level.name}", "status": app.get_status_display(),
+                     "due_day": f"{due['last_day'].month}月{due['last_day'].day}日" if due else "",
+                     "submitted": f"{submitted:%Y-%m-%d %H:%M}" if submitted else ""})  # fmt: skip
     return rows
+
+
+def _options(model, selected) -> list[dict]:
+    """The filter's choices from the in-memory reference rows (no query, no per-option template filter)."""
+    chosen = str(selected or "")
+    ordered = sorted(refcache.rows(model).values(), key=lambda o: [getattr(o, f) for f in model._meta.ordering])
+    return [{"pk": o.pk, "name": o.name, "on": str(o.pk) == chosen} for o in ordered]
 
 
 def _open_objections(user):
@@ -453,7 +500,7 @@ def dashboard(request):
         "in_publicity": sum(by_state.get(s, 0) for s in PUBLICITY_STATES),
         "today": today,
         "week_end": week_end,
-        "trend": charts.trends(Application.objects.filter(submitted_at__gte=timezone.now() - dt.timedelta(days=366))),
+        "trend": charts.trends(),
     }
     return render_page(request, "review/dashboard.html", context)
 

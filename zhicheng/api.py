@@ -7,10 +7,14 @@ Chinese message.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from inspect import isfunction, ismethod
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, serializers
+from rest_framework.fields import SkipField
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -206,3 +210,50 @@ class VisibleFirst:
         super().initial(request, *args, **kwargs)
         if getattr(self, "detail", False) and request.method not in ("GET", "HEAD", "OPTIONS"):
             self.get_object()
+
+
+# ---------------------------------------------------------------- lean list rows (issue 17)
+
+
+SKIP = object()
+
+
+class LeanRepresentation:
+    """Serializer mixin: the same output as DRF's `Serializer.to_representation`, without its per-field, per-row
+    attribute walk (`fields.get_attribute` runs `inspect.signature` on every callable source of every row — most of
+    an API list's time). The plan (field, getter) is built once per serializer instance; a list's child is one
+    instance for the whole page."""
+
+    def _lean_plan(self):
+        plan = self.__dict__.get("_lean")
+        if plan is None:
+            plan = []
+            for field in self._readable_fields:
+                attrs = field.source_attrs
+                if not attrs:  # source="*": the method fields and nested serializers take the whole object
+                    plan.append((field.field_name, field, None))
+                else:
+                    plan.append((field.field_name, field, tuple(attrs)))
+            self._lean = plan
+        return plan
+
+    def to_representation(self, instance):
+        out = {}
+        for name, field, attrs in self._lean_plan():
+            if attrs is None:
+                out[name] = field.to_representation(instance)
+                continue
+            value = instance
+            for attr in attrs:
+                if value is None:  # a missing link midway: DRF's own rules (default, allow_null, skip)
+                    try:
+                        value = field.get_attribute(instance)
+                    except SkipField:
+                        value = SKIP
+                    break
+                value = value[attr] if isinstance(value, Mapping) else getattr(value, attr)
+                if isfunction(value) or ismethod(value):
+                    value = value()
+            if value is not SKIP:
+                out[name] = None if value is None else field.to_representation(value)
+        return out

@@ -330,6 +330,17 @@ class Application(ConcurrentSafeRefreshMixin, models.Model):
         return f"{self.number or '草稿'} {self.applicant.name} {self.series.name}{self.level.name}"
 
     @property
+    def state_fields(self):
+        # django-fsm filters all ~40 fields on every instance it builds (each row of a list); the answer is fixed
+        # per class (issue 17: a tenth of a list page's model building)
+        cls = type(self)
+        found = cls.__dict__.get("_zc_state_fields")
+        if found is None:
+            found = tuple(f for f in self._meta.fields if isinstance(f, FSMField))
+            cls._zc_state_fields = found
+        return found
+
+    @property
     def cycle_year(self) -> int:
         cycle = self.review_cycle or self.initial_cycle
         return cycle.year

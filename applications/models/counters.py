@@ -19,10 +19,14 @@ class CaseCounter(models.Model):
         COMMITTEE = "committee", "评委会"
         SERIES = "series", "系列"
         MONTH = "month", "创建月份"
+        SUBMITTED = "submitted", "提交月份与地区"
 
     id = models.BigAutoField(primary_key=True)
     dimension = models.CharField("维度", max_length=12, choices=Dimension.choices)
-    key = models.BigIntegerField("维度取值", help_text="所属对象的编号（无则为 0），月份为 YYYYMM")
+    key = models.BigIntegerField(
+        "维度取值",
+        help_text="所属对象的编号（无则为 0），月份为 YYYYMM，提交月份与地区为 YYYYMM × 1000000 + 地区编号",
+    )
     status = models.CharField("状态", max_length=30)
     n = models.BigIntegerField("增量")
 

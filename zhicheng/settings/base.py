@@ -72,8 +72,9 @@ AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "zhicheng.views.lockout_response"  # Chinese page, or the API error shape under /api/
 AXES_CLIENT_IP_CALLABLE = "zhicheng.throttle.axes_client_ip"  # the trusted-proxy rule of our throttles
 
-# The shared cache holds the rate-limit counters of every process (issue 16): Redis when CACHE_URL is set (production
-# requires it), otherwise a file cache under var/ that the demo's web server and worker share.
+# The shared cache holds the rate-limit counters of every process (issue 16) and the public 公示 page per committee
+# office (issue 17): Redis when CACHE_URL is set (production requires it), otherwise a file cache under var/ that
+# the demo's web server and worker share.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {
     "default": (
@@ -144,14 +145,6 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["zhicheng.db_router.ReplicaRouter"]
-# Shared cache (the public 公示 page per committee, throttles): Redis when CACHE_URL is set, else per process.
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
-        if os.environ.get("CACHE_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
