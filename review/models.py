@@ -283,6 +283,9 @@ class MeetingEvent(models.Model):
     row_hash = models.CharField("本条哈希", max_length=64, blank=True, editable=False)
 
     class Meta:
+        indexes = [
+            models.Index(fields=["meeting", "id"], name="meeting_event_chain_last")
+        ]  # the audit chain's last row
         verbose_name = "评审会议办理记录"
         verbose_name_plural = "评审会议办理记录"
         ordering = ["meeting", "id"]
@@ -320,6 +323,9 @@ class DrawReplacement(models.Model):
     row_hash = models.CharField("本条哈希", max_length=64, blank=True, editable=False)
 
     class Meta:
+        indexes = [
+            models.Index(fields=["draw", "id"], name="draw_replacement_chain_last")
+        ]  # the audit chain's last row
         verbose_name = "专家替换记录"
         verbose_name_plural = "专家替换记录"
         ordering = ["draw", "id"]

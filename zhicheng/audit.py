@@ -66,29 +66,25 @@ LANGUAGE sql STABLE SET TimeZone TO 'UTC' AS $fn$
 $fn$;"""
 
 
-def append_only_sql(c: AuditChain) -> tuple[str, str]:
-    """(forward, reverse) SQL for `migrations.RunSQL`: the refusing triggers and the hash chain on `c.table`.
-    The table must already have `recorded_at timestamptz NULL`, `prev_hash varchar(64)` and `row_hash varchar(64)`
-    columns (model fields), and a bigint `id` filled from its sequence."""
+def chain_function_sql(c: AuditChain) -> str:
+    """The BEFORE INSERT function that links a new row to the last of its chain.
+
+    The last row is found with `ORDER BY <chain> DESC, id DESC LIMIT 1` on the index (<chain>, id), and the function
+    runs with `enable_seqscan = off`: its plan is cached per session, and a plan made while the table was small (a
+    new installation, or statistics taken before a large insert) would otherwise scan every row inserted since —
+    quadratic in a set-based close of 10,000 cases (issue 17: 460 audited moves/s instead of ≥ 10,000)."""
     t = c.table
     if c.chain:
         serialise = f"PERFORM 1 FROM {c.parent} WHERE id = NEW.{c.chain} FOR NO KEY UPDATE;"
         last = (
             f"SELECT id, row_hash INTO last_id, last_hash FROM {t} WHERE {c.chain} = NEW.{c.chain} "
-            "ORDER BY id DESC LIMIT 1;"
+            f"ORDER BY {c.chain} DESC, id DESC LIMIT 1;"
         )
     else:
         serialise = f"PERFORM pg_advisory_xact_lock(hashtext('{t}'));"
         last = f"SELECT id, row_hash INTO last_id, last_hash FROM {t} ORDER BY id DESC LIMIT 1;"
-    forward = f"""
-CREATE OR REPLACE FUNCTION {REFUSE_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $fn$
-BEGIN
-  RAISE EXCEPTION '审计记录只能追加，不可修改或删除：表 % 拒绝 %', TG_TABLE_NAME, TG_OP
-    USING ERRCODE = 'insufficient_privilege';
-END
-$fn$;
-{hash_function_sql(c)}
-CREATE OR REPLACE FUNCTION {t}_chain() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    return f"""
+CREATE OR REPLACE FUNCTION {t}_chain() RETURNS trigger LANGUAGE plpgsql SET enable_seqscan TO off AS $fn$
 DECLARE
   last_id bigint;
   last_hash text;
@@ -104,7 +100,23 @@ BEGIN
   NEW.row_hash := {t}_row_hash(NEW.prev_hash, NEW);
   RETURN NEW;
 END
+$fn$;"""
+
+
+def append_only_sql(c: AuditChain) -> tuple[str, str]:
+    """(forward, reverse) SQL for `migrations.RunSQL`: the refusing triggers and the hash chain on `c.table`.
+    The table must already have `recorded_at timestamptz NULL`, `prev_hash varchar(64)` and `row_hash varchar(64)`
+    columns (model fields), and a bigint `id` filled from its sequence."""
+    t = c.table
+    forward = f"""
+CREATE OR REPLACE FUNCTION {REFUSE_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  RAISE EXCEPTION '审计记录只能追加，不可修改或删除：表 % 拒绝 %', TG_TABLE_NAME, TG_OP
+    USING ERRCODE = 'insufficient_privilege';
+END
 $fn$;
+{hash_function_sql(c)}
+{chain_function_sql(c)}
 CREATE TRIGGER {TRIGGER_PREFIX}chain BEFORE INSERT ON {t} FOR EACH ROW EXECUTE FUNCTION {t}_chain();
 CREATE TRIGGER {TRIGGER_PREFIX}update BEFORE UPDATE ON {t} FOR EACH ROW EXECUTE FUNCTION {REFUSE_FUNCTION}();
 CREATE TRIGGER {TRIGGER_PREFIX}delete BEFORE DELETE ON {t} FOR EACH ROW EXECUTE FUNCTION {REFUSE_FUNCTION}();
@@ -253,3 +265,15 @@ def install_operation(c: AuditChain, *, backfill: bool = True, suspend_triggers:
             schema_editor.execute(append_only_sql(c)[1], None)
 
     return migrations.RunPython(forward, reverse)
+
+
+def chain_function_operation(c: AuditChain):
+    """The migration operation that replaces `c.table`'s chain function with today's `chain_function_sql` (the
+    triggers stay; PostgreSQL only)."""
+    from django.db import migrations
+
+    def forward(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(chain_function_sql(c), None)
+
+    return migrations.RunPython(forward, migrations.RunPython.noop)
