@@ -25,6 +25,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from organisations.models import CommitteeOffice, Department, Region, Unit
 from zhicheng import throttle, workdays
 from zhicheng.api import VisibleFirst
 from zhicheng.authentication import token_expired
@@ -41,18 +42,14 @@ from .models import (
     ApplicantProfile,
     Application,
     Committee,
-    CommitteeOffice,
-    Department,
     InitialCycle,
     Level,
     Material,
-    Region,
     ReviewCycle,
     Route,
     Series,
     Specialty,
     Subspecialty,
-    Unit,
 )
 
 FILTERS = [DjangoFilterBackend, OrderingFilter]

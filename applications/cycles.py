@@ -11,8 +11,9 @@ import datetime as dt
 
 from django.db import transaction
 
+from organisations.services import org_event
+
 from .models import ApplicationWindow, Committee, InitialCycle, ReviewCycle
-from .orgs import org_event
 from .reference_data import _read
 
 DEMO_FILE = "demo_cycle.yaml"

@@ -14,28 +14,26 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from organisations import services as orgs
+from organisations.models import CommitteeOffice, Department, Region, Unit
 from zhicheng import workdays
 from zhicheng.roles import Role
 
-from . import orgs, people, services
+from . import people, services
 from .cycles import demo_cycles_ensure
 from .idcard import make_credit_code, make_id_number
 from .materials import material_upload
 from .models import (
     ApplicantProfile,
     Application,
-    CommitteeOffice,
-    Department,
     Education,
     InitialCycle,
     Level,
     Material,
-    Region,
     ReviewCycle,
     Route,
     Series,
     Status,
-    Unit,
 )
 
 DEMO_PASSWORD = "Zhicheng@2024"

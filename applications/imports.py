@@ -14,11 +14,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from organisations import services as orgs
+from organisations.models import Department, Region, Unit
 from zhicheng.errors import DomainError, PermissionDenied
 
-from . import orgs, people
+from . import people
 from . import permissions as perms
-from .models import ApplicantProfile, Department, Region, Unit
+from .models import ApplicantProfile
 
 MAX_ROWS = 5000
 YES = {"是", "Y", "YES", "TRUE", "1"}

@@ -8,6 +8,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from organisations.services import org_event
 from zhicheng import workdays
 from zhicheng.errors import DomainError, PermissionDenied
 
@@ -16,7 +17,6 @@ from . import services
 from .documents import case_cite, current_cite
 from .idcard import normalise_id
 from .models import Application, IntegrityRecord, Route, Status
-from .orgs import org_event
 
 
 def _source(application=None) -> str:

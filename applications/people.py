@@ -13,6 +13,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from organisations.models import RoleMembership, Unit
+from organisations.services import is_unit_admin, is_unit_hr, org_event
 from zhicheng.errors import DomainError, PermissionDenied
 from zhicheng.roles import Role
 
@@ -20,18 +22,7 @@ from . import permissions as perms
 from . import workflow as wf
 from .documents import current_cite
 from .idcard import DOCUMENT_SOURCES, document_problem, id_hash, normalise_id
-from .models import (
-    ApplicantProfile,
-    Application,
-    ContinuingEducation,
-    Education,
-    ExamPass,
-    HeldTitle,
-    RoleMembership,
-    Route,
-    Unit,
-)
-from .orgs import is_unit_admin, is_unit_hr, org_event
+from .models import ApplicantProfile, Application, ContinuingEducation, Education, ExamPass, HeldTitle, Route
 
 PHONE_SOURCE = "中国大陆11位手机号码"
 # Cases whose reviewers must hear of a change to the applicant's record.

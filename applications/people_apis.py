@@ -16,11 +16,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from organisations import services as orgs
+from organisations.models import Department, Region, Unit
 from zhicheng.api import RegisterThrottle
 from zhicheng.errors import DomainError, NotFound, PermissionDenied
 from zhicheng.roles import Role
 
-from . import imports, integrity, orgs, people, selectors, services, windows
+from . import imports, integrity, people, selectors, services, windows
 from . import permissions as perms
 from .models import (
     ApplicantProfile,
@@ -28,17 +30,14 @@ from .models import (
     ApplicationWindow,
     Committee,
     ContinuingEducation,
-    Department,
     Education,
     ExamPass,
     HeldTitle,
     InitialCycle,
     Level,
-    Region,
     ReviewCycle,
     Route,
     Series,
-    Unit,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 from django import forms
 
+from organisations.models import Department, Region, Unit
+from organisations.services import UNIT_ROLES
+
 from .documents import ASSOCIATION, current_cite
-from .models import (
-    ApplicantProfile,
-    Committee,
-    ContinuingEducation,
-    Department,
-    Education,
-    ExamPass,
-    HeldTitle,
-    Region,
-    Route,
-    Unit,
-)
-from .orgs import UNIT_ROLES
+from .models import ApplicantProfile, Committee, ContinuingEducation, Education, ExamPass, HeldTitle, Route
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
@@ -194,7 +185,7 @@ class OfficeForm(forms.Form):
     is_association = forms.BooleanField(label="协会（办理初定）", required=False)
 
     def __init__(self, *args, **kwargs):
-        from .models import CommitteeOffice
+        from organisations.models import CommitteeOffice
 
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = CommitteeOffice.objects.order_by("name")
@@ -213,7 +204,7 @@ class StaffRoleForm(forms.Form):
     office_scope = forms.ModelChoiceField(label="办事机构/协会", queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
-        from .models import CommitteeOffice
+        from organisations.models import CommitteeOffice
 
         super().__init__(*args, **kwargs)
         self.fields["office_scope"].queryset = CommitteeOffice.objects.order_by("name")

@@ -13,13 +13,15 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from organisations import services as orgs
+from organisations.models import Unit
 from zhicheng import throttle
 from zhicheng.errors import DomainError
 from zhicheng.roles import Role
 
-from . import imports, integrity, orgs, people, selectors
+from . import imports, integrity, people, selectors
 from . import permissions as perms
-from .models import ApplicantProfile, Committee, Unit
+from .models import ApplicantProfile, Committee
 from .people_apis import current_cycle, draft_for, template_response, visible_units, window_rows
 from .people_forms import (
     ENTRY_FORMS,
@@ -397,7 +399,7 @@ def _account(username: str, name: str, password: str):
 @login_required
 def organisations(request):
     """市职称办: departments, committee offices and the association, and the people who act for them."""
-    from .models import CommitteeOffice, Department, OrgEvent
+    from organisations.models import CommitteeOffice, Department, OrgEvent
 
     if not perms.is_supervisor(request.user):
         raise Http404("页面不存在")

@@ -15,18 +15,9 @@ import time
 from django.conf import settings
 from django.db.models import QuerySet
 
-from .models import (
-    Application,
-    Committee,
-    CommitteeOffice,
-    InitialCycle,
-    Level,
-    Region,
-    ReviewCycle,
-    Series,
-    Specialty,
-    Subspecialty,
-)
+from organisations.models import CommitteeOffice, Region
+
+from .models import Application, Committee, InitialCycle, Level, ReviewCycle, Series, Specialty, Subspecialty
 
 _lock = threading.Lock()
 _tables: dict = {}

@@ -14,19 +14,10 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
+from organisations.models import CommitteeOffice, Region
+
 from .documents import cite
-from .models import (
-    ApplicationWindow,
-    Committee,
-    CommitteeOffice,
-    InitialCycle,
-    Level,
-    Region,
-    ReviewCycle,
-    Series,
-    Specialty,
-    Subspecialty,
-)
+from .models import ApplicationWindow, Committee, InitialCycle, Level, ReviewCycle, Series, Specialty, Subspecialty
 
 
 def data_dir() -> Path:

@@ -7,9 +7,10 @@ import datetime as dt
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
+from organisations.models import Unit
 from zhicheng.roles import Role
 
-from .models import ApplicantProfile, Application, ApplicationEvent, InitialCycle, ReviewCycle, Route, Unit
+from .models import ApplicantProfile, Application, ApplicationEvent, InitialCycle, ReviewCycle, Route
 from .permissions import memberships
 from .refcache import ReferenceQuerySet
 

@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from organisations.models import CommitteeOffice, Department, Region, Unit
 from zhicheng.api import LeanRepresentation
 from zhicheng.models import CalendarDay, Notification
 from zhicheng.roles import Role
@@ -20,19 +21,15 @@ from .models import (
     ApplicationEvent,
     ApplicationWindow,
     Committee,
-    CommitteeOffice,
     Deadline,
-    Department,
     InitialCycle,
     Level,
     Material,
-    Region,
     ReviewCycle,
     Route,
     Series,
     Specialty,
     Subspecialty,
-    Unit,
 )
 from .models.case import mask_id_number
 

@@ -107,7 +107,7 @@ def window_publish(
             document_number=document_number.strip(),
             published_by=actor,
         )
-        from .orgs import org_event  # late: orgs imports permissions like this module
+        from organisations.services import org_event
 
         org_event(
             actor,

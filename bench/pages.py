@@ -96,7 +96,8 @@ def main(argv=None) -> int:  # noqa: C901 — a script, read top to bottom
     from django.test import Client, RequestFactory
 
     from applications import counters, selectors, workflow
-    from applications.models import ApplicantProfile, Application, RoleMembership
+    from applications.models import ApplicantProfile, Application
+    from organisations.models import RoleMembership
     from zhicheng.models import User
     from zhicheng.roles import Role
 

@@ -198,17 +198,8 @@ def build(n_cases: int, n_units: int, rng: random.Random) -> None:  # noqa: C901
 
     from applications import counters
     from applications.idcard import id_hash
-    from applications.models import (
-        Committee,
-        CommitteeOffice,
-        Department,
-        InitialCycle,
-        Region,
-        ReviewCycle,
-        RoleMembership,
-        Unit,
-        mask_id_number,
-    )
+    from applications.models import Committee, InitialCycle, ReviewCycle, mask_id_number
+    from organisations.models import CommitteeOffice, Department, Region, RoleMembership, Unit
     from zhicheng import audit
     from zhicheng.models import User
     from zhicheng.roles import Role

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from applications.models import Application, CommitteeOffice, Unit
+from applications.models import Application
+from organisations.models import CommitteeOffice, Unit
 
 
 class Publicity(models.Model):

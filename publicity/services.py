@@ -34,12 +34,12 @@ from applications.models import (
     ReviewCycle,
     Series,
     Status,
-    Unit,
 )
 from applications.models.case import publicity_over_q
 from applications.periods import application_cycle, cycle_periods
 from applications.selectors import users_acting
 from applications.workflow import PUBLICITY_STATES
+from organisations.models import Unit
 from zhicheng import workdays
 from zhicheng.errors import DomainError, TransitionConflict
 from zhicheng.models import CalendarChange, Notification

@@ -14,8 +14,9 @@ from rest_framework.response import Response
 from applications import permissions as perms
 from applications import selectors as app_selectors
 from applications.apis import parsed
-from applications.models import Application, Unit
+from applications.models import Application
 from applications.serializers import ApplicationSerializer
+from organisations.models import Unit
 from publicity import serializers as pub_s
 from zhicheng.api import VisibleFirst
 from zhicheng.errors import DomainError, NotFound

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from applications import counters as app_counters
 from applications import refcache, workflow
-from applications.models import Region
+from organisations.models import Region
 
 MONTHS = 12
 WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 560, 180, 34, 26, 10

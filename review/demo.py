@@ -27,7 +27,8 @@ from django.utils import timezone
 
 from applications import services as app_services
 from applications.demo import SUBMIT_AT, _org, _profile, _user, demo_materials
-from applications.models import Application, CommitteeOffice, Level, ReviewCycle, Route, Series
+from applications.models import Application, Level, ReviewCycle, Route, Series
+from organisations.models import CommitteeOffice
 from publicity import certificates
 from publicity import services as pub_services
 from publicity.models import Certificate, Publicity

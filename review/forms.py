@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
-from applications.models import Committee, CommitteeOffice, Level, Series, Status, Unit
+from applications.models import Committee, Level, Series, Status
 from applications.views import CORRECTION_ITEMS
+from organisations.models import CommitteeOffice, Unit
 
 
 class CorrectionForm(forms.Form):

@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
-from applications.models import Application, Committee, CommitteeOffice, Level, ReviewCycle, Series, Unit
+from applications.models import Application, Committee, Level, ReviewCycle, Series
+from organisations.models import CommitteeOffice, Unit
 from zhicheng import audit
 from zhicheng.fsm import ConcurrentSafeRefreshMixin
 

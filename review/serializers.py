@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from applications.models import Committee, CommitteeOffice, Level, Series, Unit
+from applications.models import Committee, Level, Series
+from organisations.models import CommitteeOffice, Unit
 
 from .models import (
     Expert,

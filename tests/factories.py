@@ -13,21 +13,17 @@ from applications.idcard import make_id_number
 from applications.models import (
     ApplicantProfile,
     Application,
-    CommitteeOffice,
     ContinuingEducation,
-    Department,
     Education,
     HeldTitle,
     InitialCycle,
     Level,
-    Region,
     ReviewCycle,
     Route,
     Series,
     Status,
-    Unit,
 )
-from organisations.models import RoleMembership
+from organisations.models import CommitteeOffice, Department, Region, RoleMembership, Unit
 from zhicheng.roles import Role
 
 _seq = itertools.count(1)

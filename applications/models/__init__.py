@@ -1,7 +1,3 @@
-# Re-exported while callers move to `organisations.models` (issue 12 item 5): CommitteeOffice, Department, OrgEvent,
-# Region, RoleMembership, Unit.
-from organisations.models import CommitteeOffice, Department, OrgEvent, Region, RoleMembership, Unit
-
 from .case import (
     ApplicantProfile,
     Application,
@@ -41,21 +37,15 @@ __all__ = [
     "HeldTitle",
     "IntegrityRecord",
     "Material",
-    "OrgEvent",
     "Route",
     "Status",
     "mask_id_number",
     "ApplicationWindow",
     "Committee",
-    "CommitteeOffice",
-    "Department",
     "InitialCycle",
     "Level",
-    "Region",
     "ReviewCycle",
-    "RoleMembership",
     "Series",
     "Specialty",
     "Subspecialty",
-    "Unit",
 ]

@@ -10,7 +10,7 @@ import re
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from applications.models import CommitteeOffice
+from organisations.models import CommitteeOffice
 from tests.api.flow import to_certificate
 from tests.factories import UserFactory, World, grant
 from zhicheng.models import CalendarDay, Notification

@@ -12,7 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from applications.materials import material_upload
-from applications.models import Committee, Level, Material, Series, Unit
+from applications.models import Committee, Level, Material, Series
+from organisations.models import Unit
 from publicity import objections
 from publicity import services as pub
 from publicity.models import Certificate, Publication, Publicity

@@ -20,13 +20,12 @@ from applications.models import (
     HeldTitle,
     InitialCycle,
     IntegrityRecord,
-    Region,
     ReviewCycle,
     Route,
     Specialty,
     Status,
-    Unit,
 )
+from organisations.models import Region, Unit
 from tests.conftest import shanghai
 from tests.factories import UnitFactory, level, series, submit
 from zhicheng.errors import DomainError

@@ -13,12 +13,12 @@ from applications.models import (
     Committee,
     InitialCycle,
     Level,
-    Region,
     ReviewCycle,
     Series,
     Specialty,
     Subspecialty,
 )
+from organisations.models import Region
 
 pytestmark = pytest.mark.django_db
 SEED_001 = Path(settings.BASE_DIR).parent / "shared" / "seeds" / "001_c28a95dd4cbf9826.txt"

@@ -3,19 +3,9 @@ every exclusion sends its applicant elsewhere or to a refusal)."""
 
 import pytest
 
-from applications.models import (
-    Application,
-    Committee,
-    Level,
-    Region,
-    ReviewCycle,
-    Route,
-    Series,
-    Specialty,
-    Subspecialty,
-    Unit,
-)
+from applications.models import Application, Committee, Level, ReviewCycle, Route, Series, Specialty, Subspecialty
 from applications.routing import candidate_committees, resolve, route_application
+from organisations.models import Region, Unit
 from tests.factories import UnitFactory, submit
 from zhicheng.errors import DomainError
 

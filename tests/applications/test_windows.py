@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from applications.models import ApplicationWindow, Committee, CommitteeOffice
+from applications.models import ApplicationWindow, Committee
 from applications.windows import committee_windows, open_window, window_publish
+from organisations.models import CommitteeOffice
 from tests.factories import UserFactory, grant
 from zhicheng.errors import DomainError, PermissionDenied
 from zhicheng.roles import Role

@@ -7,9 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from applications import orgs
 from applications.cycles import demo_cycles_ensure
-from applications.models import ApplicantProfile, Application, Committee, Level, Region, Series, Status, Unit
+from applications.models import ApplicantProfile, Application, Committee, Level, Series, Status
+from organisations import services as orgs
+from organisations.models import Region, Unit
 from tests.browser.conftest import screenshot, sign_in
 from tests.factories import UserFactory, grant
 from tests.people.helpers import DEMO_DAY, credit_code, id_number

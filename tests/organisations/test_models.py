@@ -29,12 +29,14 @@ def test_moved_models_keep_their_tables_and_constraint_names():
     assert [i.name for i in OrgEvent._meta.indexes] == ["application_target__7e4ae4_idx"]
 
 
-def test_old_import_paths_name_the_same_objects():
-    from applications import models as app_models
-    from applications import orgs
+def test_the_apps_above_use_the_organisations_directly():
+    """The models live in organisations only: no copy or alias of them in applications (the shims are gone)."""
+    import importlib.util
 
-    assert [getattr(app_models, m.__name__) for m in MOVED] == MOVED
-    assert orgs.unit_confirm is services.unit_confirm and orgs.org_event is services.org_event
+    from applications import models as app_models
+
+    assert not any(hasattr(app_models, m.__name__) for m in MOVED)
+    assert importlib.util.find_spec("applications.orgs") is None
     assert {f.related_model for f in app_models.Application._meta.fields if f.name in ("unit", "office")} == {
         Unit,
         CommitteeOffice,

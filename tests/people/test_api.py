@@ -10,19 +10,10 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from applications import orgs
 from applications.cycles import demo_cycles_ensure
-from applications.models import (
-    ApplicantProfile,
-    Application,
-    ApplicationEvent,
-    Committee,
-    Department,
-    OrgEvent,
-    Region,
-    Status,
-    Unit,
-)
+from applications.models import ApplicantProfile, Application, ApplicationEvent, Committee, Status
+from organisations import services as orgs
+from organisations.models import Department, OrgEvent, Region, Unit
 from tests.factories import UserFactory, grant, level, series
 from tests.people.helpers import DEMO_DAY, credit_code, id_number, wrong_checksum
 from zhicheng.roles import Role

@@ -11,7 +11,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from applications import services
-from applications.models import Application, InitialCycle, OrgEvent, ReviewCycle, Route, Status, Unit
+from applications.models import Application, InitialCycle, ReviewCycle, Route, Status
+from organisations.models import OrgEvent, Unit
 from tests.people.helpers import DEMO_DAY
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from applications import imports
-from applications.models import ApplicantProfile, OrgEvent, Unit
+from applications.models import ApplicantProfile
+from organisations.models import OrgEvent, Unit
 from tests.factories import UserFactory, grant
 from tests.people.helpers import credit_code, id_number, wrong_checksum, xlsx
 from zhicheng.errors import DomainError, PermissionDenied
@@ -34,7 +35,7 @@ def test_the_templates_have_the_columns_the_import_reads(world, client):
 
 
 def test_500_units_with_one_bad_code_import_nothing_and_name_row_and_column(world):
-    from applications import orgs
+    from organisations import services as orgs
 
     orgs.department_create(actor=world.supervisor, name="镇江市人力资源和社会保障局", kind="hrss",
                            region=world.unit.region)  # fmt: skip
@@ -57,7 +58,7 @@ def test_500_units_with_one_bad_code_import_nothing_and_name_row_and_column(worl
 
 
 def test_every_error_is_listed_and_duplicates_inside_the_file_count(world):
-    from applications import orgs
+    from organisations import services as orgs
 
     orgs.department_create(actor=world.supervisor, name="镇江市人力资源和社会保障局", kind="hrss",
                            region=world.unit.region)  # fmt: skip

@@ -10,9 +10,10 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from applications import orgs
 from applications.cycles import demo_cycles_ensure
-from applications.models import ApplicantProfile, Application, Committee, IntegrityRecord, Region, Unit
+from applications.models import ApplicantProfile, Application, Committee, IntegrityRecord
+from organisations import services as orgs
+from organisations.models import Region, Unit
 from tests.factories import UserFactory, grant, level, series, submit
 from tests.people.helpers import DEMO_DAY, credit_code, id_number, wrong_checksum
 from zhicheng.roles import Role
@@ -169,7 +170,7 @@ def test_password_reset_by_email(client, world):
 
 
 def test_supervisor_maintains_departments_offices_and_clerks(client, world):
-    from applications.models import CommitteeOffice, Department, OrgEvent
+    from organisations.models import CommitteeOffice, Department, OrgEvent
 
     login(client, world.supervisor)
     urban = Region.objects.get(code="zj-urban")

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from applications.models import ApplicantProfile, Unit
+from applications.models import ApplicantProfile
+from organisations.models import Unit
 from tests.people.helpers import credit_code, id_number
 from zhicheng.models import User
 

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from applications.models import CommitteeOffice, Level, Series
+from applications.models import Level, Series
+from organisations.models import CommitteeOffice
 from review.models import Expert, ExpertDraw, ExpertPool
 from tests.factories import UnitFactory, UserFactory, grant, submit
 from tests.review import helpers
