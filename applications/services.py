@@ -27,7 +27,6 @@ from .kernel import (  # noqa: F401
     _enforce_deadline,
     _locked,
     _status_label,
-    _sync,
     act_run,
     application_abandon,
     available_acts,

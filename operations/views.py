@@ -12,18 +12,13 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from applications import deadlines as app_deadlines
-from applications import permissions as perms
 from applications.views import error_context, render_page
+from review.views import require_supervisor
 from zhicheng import calendar_file, workdays
-from zhicheng.errors import DomainError, PermissionDenied
+from zhicheng.errors import DomainError
 from zhicheng.models import CalendarDay, CalendarYear
 
 from . import calendar, calendar_preview
-
-
-def _require_supervisor(user):
-    if not perms.is_supervisor(user):
-        raise PermissionDenied("forbidden", "仅市职称办监管人员可以查看")
 
 
 @login_required
@@ -31,7 +26,7 @@ def calendar_page(request):
     """The working-day calendar: imported years, per-day overrides, and the import of a year's arrangement — a
     file is checked line by line and previewed (the days and the open periods it moves) before it is confirmed.
     A POST without `action=preview` imports at once (the API and scripts do that)."""
-    _require_supervisor(request.user)
+    require_supervisor(request.user)
     if request.method != "POST":
         return render_page(request, "review/calendar.html", _calendar_context())
     action = request.POST.get("action", "")
@@ -63,7 +58,7 @@ def calendar_page(request):
 @login_required
 def calendar_sample(request):
     """The sample import file, to download and edit."""
-    _require_supervisor(request.user)
+    require_supervisor(request.user)
     response = HttpResponse(calendar_file.SAMPLE.encode(), content_type="application/x-yaml; charset=utf-8")
     response["Content-Disposition"] = "attachment; filename=calendar-sample-2027.yaml"
     return response

@@ -30,8 +30,8 @@ from applications.models import Application, Level, Route, Status
 from zhicheng import workdays
 from zhicheng.errors import DomainError, NotFound, PermissionDenied, TransitionConflict
 
-from . import pdf, public
-from .models import Certificate, Objection, Publication, PublicityEntry
+from . import pdf, public, services
+from .models import Certificate, Publication
 from .models_certificates import CertificateSerial
 
 logging.getLogger("fontTools.subset").setLevel(logging.WARNING)  # one INFO line per table otherwise
@@ -274,12 +274,7 @@ def certificate_revoke(*, application: Application, actor, finding: str) -> Appl
             status=Certificate.Status.REVOKED, revoked_at=now
         )
         # A revoked case leaves any publicity it was in: its open objections have nothing left to decide.
-        PublicityEntry.objects.filter(application=app, left_at__isnull=True).update(
-            left_at=now, outcome=PublicityEntry.Outcome.STOPPED
-        )
-        Objection.objects.filter(application=app, status=Objection.Status.OPEN).update(
-            status=Objection.Status.MOOT, decided_at=now
-        )
+        services.publicity_case_stopped(application=app)
     return app
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from applications import permissions as perms
 from applications import workflow
-from applications.models import Application, Status
+from applications.models import Application
 from applications.views import error_context, render_page
 from zhicheng.errors import DomainError
 from zhicheng.roles import Role
@@ -26,13 +26,7 @@ from . import selectors as review_selectors
 from . import services as review_services
 from .forms import ExpertForm, ExpertPoolForm, MeetingForm, RescheduleForm, form_problems
 from .models import Expert, ExpertDraw, Meeting, MeetingAttendance, MeetingFiling, MeetingTally
-
-S = Status
-
-
-def _roles(user) -> set[str]:
-    return {m.role for m in perms.memberships(user)}
-
+from .views import S, _roles
 
 # ---------------------------------------------------------------- meetings: preparation, filing, results
 

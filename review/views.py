@@ -432,7 +432,7 @@ DASHBOARD_LIST = 50
 D = app_counters.D
 
 
-def _require_supervisor(user):
+def require_supervisor(user):
     if not perms.is_supervisor(user):
         raise PermissionDenied("forbidden", "仅市职称办监管人员可以查看")
 
@@ -447,7 +447,7 @@ def _bars(pairs, *, kind: str = "") -> list[dict]:
 @replica_reads
 def dashboard(request):
     try:
-        _require_supervisor(request.user)
+        require_supervisor(request.user)
     except DomainError as exc:
         return render_page(request, "review/forbidden.html", {"error": error_context(exc)}, status=exc.status)
     now = timezone.now()
@@ -607,7 +607,7 @@ def integrity_archive(request):
     from applications.models import IntegrityRecord
 
     try:
-        _require_supervisor(request.user)
+        require_supervisor(request.user)
     except DomainError as exc:
         return render_page(request, "review/forbidden.html", {"error": error_context(exc)}, status=exc.status)
     records = IntegrityRecord.objects.select_related("application", "created_by")
