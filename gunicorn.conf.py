@@ -14,6 +14,11 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
+# Each worker holds at most this many client connections (keep-alive ones included); the rest wait in the listen
+# backlog for whichever worker frees a slot. Without a cap one worker can accept a whole burst of connections
+# while the other idles: on the bench (docs/performance.md) some runs served 50 connections on one core, half the
+# throughput of the others. Behind nginx (README「扩容」) the upstream keep-alive pool stays well under it.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "32"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5

@@ -106,13 +106,24 @@ class ApplicationViewSet(VisibleFirst, mixins.ListModelMixin, mixins.RetrieveMod
     def get_queryset(self):
         return visible_applications(self.request.user)
 
+    def filter_queryset(self, queryset):
+        # A list with none of the filters' parameters (the inbox as it opens, its next pages) gets only the default
+        # order: building the FilterSet is a fifth of such a request's time (issue 17). Any known parameter, valid
+        # or not, goes through the filters as before (an invalid value is still a 400).
+        params = self.request.query_params
+        if self.action == "list" and not any(k in ApplicationFilter.base_filters or k == "ordering" for k in params):
+            return queryset.order_by(*self.ordering)
+        return super().filter_queryset(queryset)
+
     def get_serializer_class(self):
         # one case (retrieve, or the answer to an act) carries the acts the user may do on it now
         return s.ApplicationSerializer if self.action == "list" else s.ApplicationDetailSerializer
 
     def list(self, request, *args, **kwargs):
         # ApplicationSerializer's rows built from values() (issue 17): same filters, order, cursor and shape
-        rows = self.filter_queryset(self.get_queryset()).values(*s.ApplicationRows.COLUMNS)
+        kind = s.ApplicationRows
+        rows = selectors.application_rows(user=request.user, columns=kind.COLUMNS, texts=kind.TEXT_DATES)
+        rows = self.filter_queryset(rows)
         page = self.paginate_queryset(rows)
         shape = s.ApplicationRows(request)
         return self.get_paginated_response([shape.row(r) for r in page])

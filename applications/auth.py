@@ -9,6 +9,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from organisations.permissions import MEMBERSHIP_COLUMNS, memberships_preload, memberships_table
+from zhicheng.authentication import ExpiringTokenAuthentication
+
 from .idcard import id_hash, normalise_id
 
 
@@ -44,3 +47,88 @@ class IdOrPhoneBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The signed-in user of a session, with their applicant record's id and role memberships read in the same
+        query (issue 17: every page asks both, which then need no query of their own)."""
+        user, _ = signed_in_load(user_id=user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+_SQL: dict[tuple[str, str], str] = {}
+
+
+def _signed_in_sql(by: str, vendor: str) -> str:
+    """One statement for a signed-in request: the user's row, the id of their applicant record and their role
+    memberships as a JSON array (and, by token, the token). Built once per process from the models' metadata."""
+    key = (by, vendor)
+    if key in _SQL:
+        return _SQL[key]
+    from rest_framework.authtoken.models import Token
+
+    from .models import ApplicantProfile
+
+    user_meta, profile, roles = get_user_model()._meta, ApplicantProfile._meta, memberships_table()
+    cols = ", ".join(f'u."{f.column}"' for f in user_meta.concrete_fields)
+    pairs = ", ".join(f"'{c}', m.\"{c}\"" for c in MEMBERSHIP_COLUMNS)
+    agg = (
+        f"jsonb_agg(jsonb_build_object({pairs}))"
+        if vendor == "postgresql"
+        else f"json_group_array(json_object({pairs}))"
+    )
+    fk = profile.get_field("user").column
+    sql = (
+        f'SELECT {cols}, p."id" AS "zc_profile_id", '
+        f'(SELECT {agg} FROM "{roles}" m WHERE m."user_id" = u."id") AS "zc_roles"'
+    )
+    if by == "token":
+        t = Token._meta
+        sql += f', t."created" AS "zc_token_created" FROM "{t.db_table}" t'
+        sql += f' JOIN "{user_meta.db_table}" u ON u."id" = t."user_id"'
+    else:
+        sql += f' FROM "{user_meta.db_table}" u'
+    sql += f' LEFT JOIN "{profile.db_table}" p ON p."{fk}" = u."id"'
+    sql += ' WHERE t."key" = %s' if by == "token" else ' WHERE u."id" = %s'
+    _SQL[key] = sql
+    return sql
+
+
+def signed_in_load(*, user_id=None, token_key=None):
+    """(user, token) for a session's user id or an API token's key, in one query; (None, None) when not found.
+    The user carries what applicant_profile_id and memberships read, so neither queries again this request."""
+    import json
+
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+    from rest_framework.authtoken.models import Token
+
+    by = "token" if token_key is not None else "user"
+    if by == "user":
+        try:
+            user_id = get_user_model()._meta.pk.to_python(user_id)
+        except ValidationError:  # a malformed id in a session
+            return None, None
+    found = list(get_user_model().objects.raw(_signed_in_sql(by, connection.vendor), [token_key or user_id]))
+    if not found:
+        return None, None
+    user = found[0]
+    roles = user.zc_roles
+    if isinstance(roles, str):
+        roles = json.loads(roles)
+    user._zc_profile_id = user.zc_profile_id
+    memberships_preload(user, sorted(roles or [], key=lambda r: r["id"]))
+    token = None
+    if by == "token":
+        created = user.zc_token_created
+        if isinstance(created, str) or getattr(created, "tzinfo", True) is None:  # SQLite: its own converter
+            created = connection.ops.convert_datetimefield_value(created, None, connection)
+        token = Token.from_db(connection.alias, ["key", "user_id", "created"], [token_key, user.pk, created])
+        token.user = user
+    return user, token
+
+
+class ApplicantTokenAuthentication(ExpiringTokenAuthentication):
+    """The API's token sign-in: the token, its user, their applicant record id and memberships in one query."""
+
+    def token_lookup(self, key):
+        return signed_in_load(token_key=key)[1]

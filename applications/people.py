@@ -220,6 +220,7 @@ def profile_create(
             fields = exc.message_dict
             raise DomainError("invalid", "；".join(m for v in fields.values() for m in v), fields=fields) from None
         profile.save()
+        user._zc_profile_id = profile.pk  # what applicant_profile_id reads for the rest of this request
         if user.phone != phone:
             user.phone = phone
             user.save(update_fields=["phone"])

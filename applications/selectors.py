@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from organisations.models import Unit
 from zhicheng.roles import Role
@@ -62,6 +63,21 @@ def application_list(*, user) -> QuerySet[Application]:
     return qs if q is None else qs.filter(q)
 
 
+_ROWS: dict[tuple, QuerySet] = {}
+
+
+def application_rows(*, user, columns: tuple[str, ...], texts: tuple[str, ...] = ()) -> QuerySet:
+    """application_list as values() rows of `columns` (and of `texts` as their text, as `<name>_text`): the
+    values() query is built once per process and column set (resolving 30-odd columns and their joins was a tenth
+    of an API list's time, issue 17); each request filters a clone of it by the user's scope."""
+    base = _ROWS.get((columns, texts))
+    if base is None:
+        as_text = {f"{name}_text": Cast(name, output_field=TextField()) for name in texts}
+        base = _ROWS[(columns, texts)] = ReferenceQuerySet(Application).values(*columns, **as_text)
+    q = application_visibility_q(user)
+    return base.all() if q is None else base.filter(q)
+
+
 def application_get(*, user, pk) -> Application | None:
     return application_list(user=user).filter(pk=pk).first()
 
@@ -110,7 +126,15 @@ def application_search_q(value: str, *, units: bool = False, partial_number: boo
     q |= Q(applicant_id__in=profile_ids_named(value))
     if units:
         q |= Q(unit_id__in=list(Unit.objects.filter(name__icontains=value).values_list("id", flat=True)[:500]))
-    return q
+    if connection.vendor != "postgresql":
+        return q
+    # The matching cases first, on their own indexes (applicant, number, unit), then the scope on that handful:
+    # left to itself the planner ANDs the search with the scope's index, reading a whole office's 120 k rows
+    # (9 ms at 1 M cases, issue 17). The LIMIT keeps the subquery apart; it is above what the name cap can match.
+    return Q(pk__in=Application.objects.filter(q).order_by().values("pk")[:SEARCH_CASE_LIMIT])
+
+
+SEARCH_CASE_LIMIT = 20 * SEARCH_PROFILE_LIMIT
 
 
 def inbox_state_counts(user) -> dict[str, int] | None:

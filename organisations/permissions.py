@@ -19,6 +19,22 @@ def memberships(user) -> list[RoleMembership]:
     return cached
 
 
+def memberships_table() -> str:
+    return RoleMembership._meta.db_table
+
+
+MEMBERSHIP_COLUMNS = ("id", "user_id", "role", "unit_id", "department_id", "office_id")
+
+
+def memberships_preload(user, rows) -> None:
+    """Keep memberships read with the user (applications.auth.signed_in_load) as the user's memberships: model
+    instances, as if loaded from the database, so memberships() needs no query of its own."""
+    rows = rows or []
+    user._zc_roles = [
+        RoleMembership.from_db("default", MEMBERSHIP_COLUMNS, [r[c] for c in MEMBERSHIP_COLUMNS]) for r in rows
+    ]
+
+
 def forget_memberships(user) -> None:
     """Drop the cached memberships after a grant or revocation, so the next check reads them again."""
     if hasattr(user, "_zc_roles"):

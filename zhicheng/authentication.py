@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
@@ -20,8 +21,17 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     """`Authorization: Token …` valid for API_TOKEN_TTL_HOURS after it was issued; a password change revokes it
     (zhicheng.models.User.save). An expired token is deleted on first use."""
 
+    def token_lookup(self, key):
+        """The token with its user (one query), or None; a subclass may read more of the user in it."""
+        return self.get_model().objects.select_related("user").filter(key=key).first()
+
     def authenticate_credentials(self, key):
-        user, token = super().authenticate_credentials(key)
+        token = self.token_lookup(key)
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))  # DRF's text and its Chinese
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        user = token.user
         if token_expired(token):
             token.delete()
             raise exceptions.AuthenticationFailed("令牌已过期，请重新获取")

@@ -167,7 +167,7 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 REST_FRAMEWORK = {
     # Token first: an anonymous call is told 401 with `WWW-Authenticate: Token`; pages use the session (with CSRF).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "zhicheng.authentication.ExpiringTokenAuthentication",
+        "applications.auth.ApplicantTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -176,7 +176,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "zhicheng.api.Cursor",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "zhicheng.api.exception_handler",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["zhicheng.renderers.FastJSONRenderer"],
     "DEFAULT_THROTTLE_RATES": {
         "objection": os.environ.get("ZHICHENG_OBJECTION_RATE", "10/hour"),
         "public": os.environ.get("ZHICHENG_PUBLIC_API_RATE", "120/min"),
