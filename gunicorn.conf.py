@@ -1,18 +1,20 @@
 """gunicorn for a 2-core machine (issue 17; README「扩容」): `gunicorn zhicheng.wsgi` reads this file.
 
-Two worker processes (one per core) with 4 threads each. A request is mostly Python (docs/performance.md: the
-database work of an inbox page is 1–5 ms of it), so throughput is bounded by the cores, not by threads; the
-threads overlap the few PostgreSQL round trips and keep a slow request from holding a whole process, and no third
-process competes for the cores with PostgreSQL itself. Every thread keeps its own persistent connection
-(CONN_MAX_AGE), so 2 × 4 = 8 server connections per machine. Override with GUNICORN_WORKERS / GUNICORN_THREADS
-(rule of thumb: workers = cores, threads 2–4); more throughput comes from more machines (README「扩容」).
+Two worker processes (one per core), one request thread each. A request is mostly Python (docs/performance.md: the
+API inbox is ~4.5 ms of CPU in the worker and ~1 ms in PostgreSQL), so the cores bound throughput; measured on
+the 1 M-case bench with 50 connections, 2 × 1 served the API inbox at ~350 req/s where 2 × 2 gave 260–330 and
+2 × 4 270–280 (threads of one process contend for its interpreter lock), and 3 or 4 processes did worse than 2.
+The price of one thread: a long request (a large Excel export, a PDF) holds its worker's other connections until it
+ends. Where such requests are frequent set GUNICORN_THREADS=2. Every thread keeps its own persistent connection
+(CONN_MAX_AGE): workers × threads server connections per machine. More throughput comes from more machines
+(README「扩容」).
 """
 
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 worker_class = "gthread"
 # Each worker holds at most this many client connections (keep-alive ones included); the rest wait in the listen
 # backlog for whichever worker frees a slot. Without a cap one worker can accept a whole burst of connections

@@ -146,15 +146,22 @@ def _page(qs, request):
             for s in states
         ]
         merged = parts[0].union(*parts[1:], all=True).order_by("-submitted_at", "-id")[: INBOX_PAGE + 1]
-        qs = qs.filter(pk__in=[pk for _, pk in merged])
+        qs = _by_ids(request, [pk for _, pk in merged])
     elif getattr(qs, "_zc_ids_first", False) and connection.vendor == "postgresql":
-        qs = qs.filter(pk__in=list(qs.values_list("pk", flat=True)[: INBOX_PAGE + 1]))
+        qs = _by_ids(request, list(qs.values_list("pk", flat=True)[: INBOX_PAGE + 1]))
     rows = list(qs[: INBOX_PAGE + 1])
     more = len(rows) > INBOX_PAGE
     rows = rows[:INBOX_PAGE]
     last = rows[-1] if rows else None
     cursor = f"{last.submitted_at.isoformat()}_{last.pk}" if more and last.submitted_at else ""
     return rows, cursor
+
+
+def _by_ids(request, ids: list[int]):
+    """The page's rows by the ids the filtered query found, in its order: the scope again, but not the search or
+    the states (their conditions beside the id list misled the planner into a row estimate of 1 and a scan of the
+    unit table per row: 7 ms at 1 M cases, issue 17)."""
+    return selectors.application_list(user=request.user).filter(pk__in=ids).order_by("-submitted_at", "-id")
 
 
 def _state_counts(request, base, filtered: bool) -> tuple[dict, bool]:
