@@ -124,3 +124,29 @@ def test_the_fast_renderer_writes_what_drf_writes():
     huge = {"n": 2**70, 1: "non-string key"}
     assert FastJSONRenderer().render(huge) == JSONRenderer().render(huge)  # refused by orjson: DRF's own
     assert json.loads(FastJSONRenderer().render(data))["nested"][0]["名称"] == "镇江市职称办"
+
+
+def test_the_cached_public_list_follows_every_publicity_change(world, in_window, api):
+    """The public list as it opens comes from the shared cache; opening a publicity, a case leaving it and its
+    close each show on the next request."""
+    from publicity import services as pub
+    from publicity.models import Publicity
+    from tests.conftest import shanghai
+
+    first, second = submit(world.draft()), submit(world.draft())
+    assert api().get("/api/v1/public/publicities/").json()["results"] == []
+    pub.publicity_start(kind=Publicity.Kind.UNIT, applications=[first, second], actor=world.unit_reviewer)
+    names = [r["name"] for r in api().get("/api/v1/public/publicities/").json()["results"]]
+    assert sorted(names) == sorted([first.applicant.name, second.applicant.name])
+    with CaptureQueriesContext(connection) as ctx:
+        again = api().get("/api/v1/public/publicities/").json()["results"]
+    assert [r["name"] for r in again] == names and ctx.captured_queries == []  # from the cache
+    pub.publicity_case_stopped(application=first)  # (as a revocation or an abandonment does)
+    names = [r["name"] for r in api().get("/api/v1/public/publicities/").json()["results"]]
+    assert names == [second.applicant.name]
+    publicity = Publicity.objects.get(entries__application=second)
+    in_window.move_to(shanghai(2024, 4, 18, 9))
+    pub.publicity_close(publicity=publicity)
+    assert api().get("/api/v1/public/publicities/").json()["results"] == []
+    filtered = api().get("/api/v1/public/publicities/", {"office": world.office.pk})
+    assert filtered.status_code == 200  # a filtered list is read each time
