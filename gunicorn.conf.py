@@ -19,8 +19,10 @@ worker_class = "gthread"
 # Each worker holds at most this many client connections (keep-alive ones included); the rest wait in the listen
 # backlog for whichever worker frees a slot. Without a cap one worker can accept a whole burst of connections
 # while the other idles: on the bench (docs/performance.md) some runs served 50 connections on one core, half the
-# throughput of the others. Behind nginx (README「扩容」) the upstream keep-alive pool stays well under it.
-worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "32"))
+# throughput of the others; with 25 the bench's 50 split evenly and the slowest queue is ~25 requests (~140 ms at
+# full load). 2 × 25 clients are served at once per machine; behind nginx (README「扩容」) keep its upstream
+# keep-alive pool at or below that.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "25"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5

@@ -22,7 +22,7 @@ trap stop EXIT
 for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/verify/" && break; sleep 0.2; done
 TOKEN=$(curl -sf -d "username=$USERNAME&password=bench-pass-17" "http://127.0.0.1:$PORT/api/v1/auth/token/" |
   .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-echo "# $(uptime); gunicorn ${GUNICORN_WORKERS:-2} × ${GUNICORN_THREADS:-1} (≤ ${GUNICORN_WORKER_CONNECTIONS:-32} connections each)"
+echo "# $(uptime); gunicorn ${GUNICORN_WORKERS:-2} × ${GUNICORN_THREADS:-1} (≤ ${GUNICORN_WORKER_CONNECTIONS:-25} connections each)"
 for path in $PATHS; do
   echo "## GET $path"
   wrk -t2 -c50 -d"${DURATION}s" --latency -H "Authorization: Token $TOKEN" "http://127.0.0.1:$PORT$path" |
