@@ -6,10 +6,15 @@ tried, since the person types only the number. django-axes sits before this back
 
 from __future__ import annotations
 
+import json
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
+from django.db import connection
 
-from organisations.permissions import MEMBERSHIP_COLUMNS, memberships_preload, memberships_table
+from organisations.models import RoleMembership
+from organisations.permissions import membership_columns, memberships_preload
 from zhicheng.authentication import ExpiringTokenAuthentication
 
 from .idcard import id_hash, normalise_id
@@ -68,9 +73,9 @@ def _signed_in_sql(by: str, vendor: str) -> str:
 
     from .models import ApplicantProfile
 
-    user_meta, profile, roles = get_user_model()._meta, ApplicantProfile._meta, memberships_table()
+    user_meta, profile, roles = get_user_model()._meta, ApplicantProfile._meta, RoleMembership._meta.db_table
     cols = ", ".join(f'u."{f.column}"' for f in user_meta.concrete_fields)
-    pairs = ", ".join(f"'{c}', m.\"{c}\"" for c in MEMBERSHIP_COLUMNS)
+    pairs = ", ".join(f"'{c}', m.\"{c}\"" for c in membership_columns())
     agg = (
         f"jsonb_agg(jsonb_build_object({pairs}))"
         if vendor == "postgresql"
@@ -96,10 +101,6 @@ def _signed_in_sql(by: str, vendor: str) -> str:
 def signed_in_load(*, user_id=None, token_key=None):
     """(user, token) for a session's user id or an API token's key, in one query; (None, None) when not found.
     The user carries what applicant_profile_id and memberships read, so neither queries again this request."""
-    import json
-
-    from django.core.exceptions import ValidationError
-    from django.db import connection
     from rest_framework.authtoken.models import Token
 
     by = "token" if token_key is not None else "user"
@@ -116,7 +117,7 @@ def signed_in_load(*, user_id=None, token_key=None):
     if isinstance(roles, str):
         roles = json.loads(roles)
     user._zc_profile_id = user.zc_profile_id
-    memberships_preload(user, sorted(roles or [], key=lambda r: r["id"]))
+    memberships_preload(user, sorted(roles or [], key=lambda r: r["id"]), alias=connection.alias)
     token = None
     if by == "token":
         created = user.zc_token_created

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from organisations.models import RoleMembership, Unit
+from organisations.permissions import forget_memberships
 from organisations.services import is_unit_admin, is_unit_hr, org_event
 from zhicheng.errors import DomainError, PermissionDenied
 from zhicheng.roles import Role
@@ -200,8 +201,7 @@ def profile_create(
         raise DomainError("invalid", "不能填写的字段：" + "、".join(sorted(unknown)))
     with transaction.atomic():
         RoleMembership.objects.get_or_create(user=user, role=Role.APPLICANT, unit=None, department=None, office=None)
-        if hasattr(user, "_zc_roles"):
-            del user._zc_roles
+        forget_memberships(user)
         profile = ApplicantProfile(
             user=user,
             name=name,

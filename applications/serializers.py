@@ -155,6 +155,10 @@ def _ref(obj) -> dict | None:
     return None if obj is None else {"id": obj.pk, "name": str(getattr(obj, "name", None) or obj)}
 
 
+def _committee_ref(c) -> dict | None:
+    return None if c is None else {"id": c.pk, "name": f"{c.row}. {c.label}（{c.area}）"}
+
+
 class ApplicationSerializer(LeanRepresentation, serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -234,8 +238,7 @@ class ApplicationSerializer(LeanRepresentation, serializers.ModelSerializer):
 
     @extend_schema_field(Ref(allow_null=True))
     def get_committee(self, app):
-        c = app.committee
-        return None if c is None else {"id": c.pk, "name": f"{c.row}. {c.label}（{c.area}）"}
+        return _committee_ref(app.committee)
 
     @extend_schema_field(Ref(allow_null=True))
     def get_office(self, app):
@@ -322,7 +325,12 @@ class ApplicationRows:
         return found if found is not None else refcache.get(model, pk)
 
     def _ref(self, model, pk):
-        return _ref(self._get(model, pk))
+        # one {"id", "name"} per reference row and page (the same rows recur on every line)
+        key = (model, pk)
+        if key not in self._refs:
+            row = self._get(model, pk)
+            self._refs[key] = _committee_ref(row) if model is Committee else _ref(row)
+        return self._refs[key]
 
     def _when_text(self, name, text):
         if text is None:
@@ -340,22 +348,6 @@ class ApplicationRows:
         text = value.astimezone(self.tz).isoformat()
         return text[:-6] + "Z" if text.endswith("+00:00") else text
 
-    def _ref_memo(self, model, pk):
-        # one {"id", "name"} per reference row and page (the same rows recur on every line)
-        key = (model, pk)
-        found = self._refs.get(key, SKIP_REF)
-        if found is SKIP_REF:
-            found = self._refs[key] = self._ref(model, pk)
-        return found
-
-    def _committee(self, pk):
-        found = self._refs.get((Committee, pk), SKIP_REF)
-        if found is SKIP_REF:
-            c = self._get(Committee, pk)
-            found = None if c is None else {"id": c.pk, "name": f"{c.row}. {c.label}（{c.area}）"}
-            self._refs[(Committee, pk)] = found
-        return found
-
     def _year(self, review_cycle_id, initial_cycle_id):
         key = (review_cycle_id, initial_cycle_id)
         year = self._years.get(key)
@@ -372,7 +364,7 @@ class ApplicationRows:
         if full is None:
             full = self._full[key] = perms.can_see_full_id(self.user, _RowCase(r))
         number = r["applicant__id_number"]
-        ref, simple, when = self._ref_memo, self._simple, self._when
+        ref, simple, when = self._ref, self._simple, self._when
         status, route = r["status"], r["route"]
         return {  # ApplicationSerializer.Meta.fields, in its order
             "id": r["id"],
@@ -389,7 +381,7 @@ class ApplicationRows:
             "specialty": ref(Specialty, r["specialty_id"]),
             "subspecialty": ref(Subspecialty, r["subspecialty_id"]),
             "level": ref(Level, r["level_id"]),
-            "committee": self._committee(r["committee_id"]),
+            "committee": ref(Committee, r["committee_id"]),
             "office": ref(CommitteeOffice, r["office_id"]),
             "young_talent_direct": simple("young_talent_direct", r["young_talent_direct"]),
             "correction_items": simple("correction_items", r["correction_items"]),
@@ -407,9 +399,6 @@ class ApplicationRows:
             return None
         # the database already gives these fields' representation (str, bool, int, the JSON value) as is
         return value if name in self._as_is else self.fields[name].to_representation(value)
-
-
-SKIP_REF = object()
 
 
 class MaterialSerializer(serializers.ModelSerializer):

@@ -19,20 +19,15 @@ def memberships(user) -> list[RoleMembership]:
     return cached
 
 
-def memberships_table() -> str:
-    return RoleMembership._meta.db_table
+def membership_columns() -> list[str]:
+    return [f.attname for f in RoleMembership._meta.concrete_fields]
 
 
-MEMBERSHIP_COLUMNS = ("id", "user_id", "role", "unit_id", "department_id", "office_id")
-
-
-def memberships_preload(user, rows) -> None:
+def memberships_preload(user, rows, *, alias: str = "default") -> None:
     """Keep memberships read with the user (applications.auth.signed_in_load) as the user's memberships: model
     instances, as if loaded from the database, so memberships() needs no query of its own."""
-    rows = rows or []
-    user._zc_roles = [
-        RoleMembership.from_db("default", MEMBERSHIP_COLUMNS, [r[c] for c in MEMBERSHIP_COLUMNS]) for r in rows
-    ]
+    columns = membership_columns()
+    user._zc_roles = [RoleMembership.from_db(alias, columns, [r[c] for c in columns]) for r in rows or []]
 
 
 def forget_memberships(user) -> None:
