@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from organisations.models import CommitteeOffice, Region
+from zhicheng.db.statements import StatementKeyedQuerySet
 
 from .models import Application, Committee, InitialCycle, Level, ReviewCycle, Series, Specialty, Subspecialty
 
@@ -77,8 +78,9 @@ def attach(apps) -> None:
                 region_field.set_cached_value(unit, get(Region, unit.region_id))
 
 
-class ReferenceQuerySet(QuerySet):
-    """A case queryset whose rows come with their reference objects from memory (`attach`)."""
+class ReferenceQuerySet(StatementKeyedQuerySet):
+    """A case queryset whose rows come with their reference objects from memory (`attach`); as values() rows, its
+    compiled statement may be kept per connection (`statement_keyed`)."""
 
     def _fetch_all(self):
         fresh = self._result_cache is None

@@ -75,7 +75,9 @@ def application_rows(*, user, columns: tuple[str, ...], texts: tuple[str, ...] =
         as_text = {f"{name}_text": Cast(name, output_field=TextField()) for name in texts}
         base = _ROWS[(columns, texts)] = ReferenceQuerySet(Application).values(*columns, **as_text)
     q = application_visibility_q(user)
-    return base.all() if q is None else base.filter(q)
+    # The scope (its Q holds every id it names) and the column set determine the statement: the list as it opens
+    # reuses the compiled one; a filter or a cursor position makes a new queryset that compiles as usual.
+    return (base.all() if q is None else base.filter(q)).statement_keyed((columns, texts, q))
 
 
 def application_get(*, user, pk) -> Application | None:

@@ -98,6 +98,8 @@ def main(argv=None) -> int:  # noqa: C901 — a script, read top to bottom
     from applications import counters, selectors, workflow
     from applications.models import ApplicantProfile, Application
     from organisations.models import RoleMembership
+    from review.forms import PER_PAGE_CHOICES
+    from review.views import INBOX_PAGE
     from zhicheng.models import User
     from zhicheng.roles import Role
 
@@ -135,6 +137,7 @@ def main(argv=None) -> int:  # noqa: C901 — a script, read top to bottom
         list_select_related = ("applicant", "unit", "series", "level")
         search_fields = ("applicant__name",)
         ordering = ("-submitted_at", "-id")
+        list_per_page = INBOX_PAGE  # the same rows per page as the inbox it is compared with
         bench_user = None
 
         def get_queryset(self, request):
@@ -217,6 +220,9 @@ def main(argv=None) -> int:  # noqa: C901 — a script, read top to bottom
         measure(f"{label}: inbox page, search ({name3})", lambda c=client, n=name3: c.get("/inbox/", {"q": n}),
                 peer=admin_view(user, {"q": name3}))  # fmt: skip
         measure(f"{label}: inbox page, search ({name2})", lambda c=client, n=name2: c.get("/inbox/", {"q": n}))
+        if label == "committee clerk":  # the busiest default page, at the most rows a reviewer may choose
+            measure(f"{label}: inbox page, {PER_PAGE_CHOICES[-1]} per page",
+                    lambda c=client: c.get("/inbox/", {"per_page": PER_PAGE_CHOICES[-1]}))  # fmt: skip
         found = re.search(r'href="\?([^"]+)" rel="next"', client.get("/inbox/", {"scope": "all"}).content.decode())
         cursor = html.unescape(found.group(1)) if found else ""
         if cursor:
@@ -228,6 +234,11 @@ def main(argv=None) -> int:  # noqa: C901 — a script, read top to bottom
         )
         if number:
             measure(f"{label}: inbox page, case number", lambda c=client, q=number: c.get("/inbox/", {"q": q}))
+    # The framework's floor: the same signed-in client on a path no view answers (all middleware, the sign-in
+    # statement, the Chinese 404 in the API's JSON shape or as a page). No list page can cost less than this.
+    unit = clients["unit reviewer"]
+    measure("floor: the smallest signed-in API answer (/api/v1/me/)", lambda: unit.get("/api/v1/me/"))
+    measure("floor: signed-in page request, no view work (404)", lambda: unit.get("/bench-floor/"), expect=404)
     measure("supervisor: dashboard", lambda: clients["supervisor"].get("/dashboard/"))
     measure("public: /gongshi/", lambda: public.get("/gongshi/"))
     measure("public: /gongshi/ page 2", lambda: public.get("/gongshi/", {"page": 2}))

@@ -31,12 +31,18 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
+PER_PAGE_CHOICES = (20, 50, 100)  # the inbox's rows per page; the first is the default
+
+
 class InboxFilterForm(forms.Form):
     q = forms.CharField(label="搜索（编号、姓名、单位）", required=False)
     status = forms.ChoiceField(label="环节", choices=[("", "全部环节"), *Status.choices], required=False)
     series = forms.ModelChoiceField(label="系列", queryset=Series.objects.all(), required=False, empty_label="全部系列")
     level = forms.ModelChoiceField(label="级别", queryset=Level.objects.all(), required=False, empty_label="全部级别")
     scope = forms.ChoiceField(label="范围", choices=[("mine", "待我办理"), ("all", "全部可见")], required=False)
+    per_page = forms.TypedChoiceField(
+        label="每页", choices=[(n, f"{n} 条") for n in PER_PAGE_CHOICES], coerce=int, required=False, empty_value=None
+    )
 
 
 class PaperReceiptForm(forms.Form):

@@ -3,6 +3,9 @@ page size (issue 17): the tabs and the dashboard read counters, reference rows c
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -122,8 +125,6 @@ def test_rows_with_deadline_bound_acts_add_no_query_per_row(client, world):
 def test_the_default_inbox_read_state_by_state_pages_like_one_ordered_list(client, world, monkeypatch):
     """The clerk's default view (several states) is read one index range per state and merged: following the
     cursor gives every case of those states once, in the order of one ORDER BY over all of them."""
-    import html
-    import re
     from urllib.parse import parse_qsl
 
     from applications.models import Application
@@ -151,3 +152,27 @@ def test_the_default_inbox_read_state_by_state_pages_like_one_ordered_list(clien
                 break
             query = dict(parse_qsl(html.unescape(found.group(1))))
     assert seen == expected
+
+
+@pytest.mark.django_db
+def test_inbox_rows_per_page_is_the_reviewers_choice(client, world, in_window):
+    """每页 20/50/100 条: the default is the first; the next-page link keeps the choice; another value is refused
+    as a filter (the default view, no 500); the queries do not change with it."""
+    from review.forms import PER_PAGE_CHOICES
+
+    apps = [submit(world.draft()) for _ in range(PER_PAGE_CHOICES[0] + 3)]
+    login(client, world.unit_reviewer)
+    page = client.get("/inbox/").content.decode()
+    assert len(re.findall(r'name="ids" value="(\d+)"', page)) == PER_PAGE_CHOICES[0]
+    assert f'<option value="{PER_PAGE_CHOICES[0]}" selected>' in page
+    found = re.search(r'href="\?([^"]+)" rel="next"', page)
+    assert found
+    rest = client.get("/inbox/?" + html.unescape(found.group(1))).content.decode()
+    assert len(re.findall(r'name="ids" value="(\d+)"', rest)) == 3
+    wide = client.get("/inbox/", {"per_page": PER_PAGE_CHOICES[1]}).content.decode()
+    assert sorted(int(pk) for pk in re.findall(r'name="ids" value="(\d+)"', wide)) == sorted(a.pk for a in apps)
+    assert f'<option value="{PER_PAGE_CHOICES[1]}" selected>' in wide and 'rel="next"' not in wide
+    assert _queries(client, "/inbox/", {"per_page": PER_PAGE_CHOICES[1]}) == _queries(client, "/inbox/")
+    odd = client.get("/inbox/", {"per_page": "7"})
+    assert odd.status_code == 200
+    assert len(re.findall(r'name="ids" value="(\d+)"', odd.content.decode())) == PER_PAGE_CHOICES[0]

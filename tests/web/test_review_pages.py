@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from applications import services
 from applications.models import ApplicationEvent, Status
@@ -91,3 +92,25 @@ def test_inbox_lists_what_the_user_acts_on_first_and_everything_on_request(clien
     login(client, world.unit_reviewer)
     page = client.get(reverse("inbox")).content.decode()
     assert "待我办理 <b>2</b>" in page and waiting_for_unit.number in page and in_publicity.number in page
+
+
+def test_the_inbox_lists_open_objections_on_cases_in_sight_only(client, world, in_window):
+    """待处理的异议 on the inbox: the case number, the applicant, the publicity and when it was filed, for the
+    reviewer who sees the case; a reviewer of another unit is not shown it; a decided objection leaves the list."""
+    from tests.factories import UnitFactory, UserFactory, grant
+    from zhicheng.roles import Role
+
+    app = _in_unit_publicity(world)
+    objection = objections.objection_file(application=app, name="李四", contact="138", content="论文抄袭")
+    login(client, world.unit_reviewer)
+    page = client.get(reverse("inbox")).content.decode()
+    section = page[page.index("待处理的异议") :]
+    assert app.number in section and app.applicant.name in section and objection.publicity.title in section
+    assert f"{timezone.localtime(objection.filed_at):%Y-%m-%d %H:%M}" in section
+    assert "李四" not in section  # the objector's name is for the case page, to whoever decides
+    neighbour = grant(UserFactory(), Role.UNIT_REVIEWER, unit=UnitFactory())
+    login(client, neighbour)
+    assert "待处理的异议" not in client.get(reverse("inbox")).content.decode()
+    objections.objection_decide(objection=objection, actor=world.unit_reviewer, upheld=False, reason="经核实不属实")
+    login(client, world.unit_reviewer)
+    assert "待处理的异议" not in client.get(reverse("inbox")).content.decode()
