@@ -291,7 +291,7 @@ def _open_objections(user) -> list[dict]:
     """The open objections on cases the user sees, as the five values the page prints (issue 17: three models'
     instances and their 60-odd columns were built for a list that is usually empty)."""
     visible = selectors.application_visibility_q(user)
-    qs = Objection.objects.filter(status=Objection.Status.OPEN).order_by("pk")
+    qs = Objection.objects.filter(status=Objection.Status.OPEN)  # newest first (the model's order)
     if visible is not None:
         qs = qs.filter(application__in=Application.objects.filter(visible))
     return list(
@@ -301,7 +301,7 @@ def _open_objections(user) -> list[dict]:
             case_number=F("application__number"),
             applicant_name=F("application__applicant__name"),
             publicity_title=F("publicity__title"),
-        )[:50]  # fmt: skip
+        )[:50]
     )
 
 

@@ -176,3 +176,23 @@ def test_inbox_rows_per_page_is_the_reviewers_choice(client, world, in_window):
     odd = client.get("/inbox/", {"per_page": "7"})
     assert odd.status_code == 200
     assert len(re.findall(r'name="ids" value="(\d+)"', odd.content.decode())) == PER_PAGE_CHOICES[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="需要 PostgreSQL：按环节合并的区间只在 PostgreSQL 上使用")
+def test_the_merged_ranges_fall_back_to_the_orms_union_when_the_probe_is_ambiguous(world, monkeypatch):
+    """_merged_ids compiles one range with a probe for the state; if the probe's value also stood for another
+    parameter it could not tell which to replace, and reads through the ORM's union instead: the same ids."""
+    from applications import selectors
+    from applications.models import Application
+    from review import views
+
+    _in_committee_publicity(world, 2)
+    _in_committee_publicity(world, 2, approve=False)
+    before = selectors.application_list(user=world.supervisor).exclude(status="draft")
+    states = ["committee_review", "committee_publicity"]
+    expected = list(before.filter(status__in=states).order_by("-submitted_at", "-id").values_list("pk", flat=True)[:3])
+    assert len(expected) == 3 and len(set(Application.objects.filter(pk__in=expected).values_list("status"))) == 2
+    assert views._merged_ids(before, states, 3) == expected
+    monkeypatch.setattr(views, "_STATE_PROBE", "draft")  # now also the value of the draft exclusion
+    assert views._merged_ids(before, states, 3) == expected
