@@ -163,10 +163,10 @@ def _merged_ids(before, states: list[str], limit: int) -> list[int]:
     one = before.filter(status=_STATE_PROBE).order_by("-submitted_at", "-id").values_list("submitted_at", "id")
     sql, params = one[:limit].query.sql_with_params()
     at = [i for i, p in enumerate(params) if p == _STATE_PROBE]
-    if len(at) != 1:  # not expected; the ORM's union says the same thing, compiled once per state
-        parts = [before.filter(status=s).order_by("-submitted_at", "-id").values_list("submitted_at", "id")[:limit]
-                 for s in states]  # fmt: skip
-        return [pk for _, pk in parts[0].union(*parts[1:], all=True).order_by("-submitted_at", "-id")[:limit]]
+    if len(at) != 1:  # not expected (no other parameter is that value): the same ids in one plain query
+        return list(
+            before.filter(status__in=states).order_by("-submitted_at", "-id").values_list("pk", flat=True)[:limit]
+        )
     (i,) = at
     union = " UNION ALL ".join(f"({sql})" for _ in states)
     merged = [p for s in states for p in (*params[:i], s, *params[i + 1 :])]
@@ -213,7 +213,7 @@ def _inbox_context(request, form: InboxFilterForm) -> tuple[dict, object]:
     scope = "all" if data.get("scope") == "all" or data.get("q") or not mine else "mine"
     filtered = bool(data.get("q") or data.get("series") or data.get("level"))
     by_state, capped = _state_counts(request, base, filtered)
-    size = (data.get("per_page") if form.is_valid() else None) or INBOX_PAGE
+    size = data.get("per_page") or INBOX_PAGE
     apps, cursor = _page(qs, request, size)
     following = request.GET.copy()
     following["after"] = cursor

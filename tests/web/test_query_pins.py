@@ -180,9 +180,9 @@ def test_inbox_rows_per_page_is_the_reviewers_choice(client, world, in_window):
 
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="需要 PostgreSQL：按环节合并的区间只在 PostgreSQL 上使用")
-def test_the_merged_ranges_fall_back_to_the_orms_union_when_the_probe_is_ambiguous(world, monkeypatch):
+def test_the_merged_ranges_fall_back_to_one_plain_query_when_the_probe_is_ambiguous(world, monkeypatch):
     """_merged_ids compiles one range with a probe for the state; if the probe's value also stood for another
-    parameter it could not tell which to replace, and reads through the ORM's union instead: the same ids."""
+    parameter it could not tell which to replace, and reads the ids in one plain query instead: the same ids."""
     from applications import selectors
     from applications.models import Application
     from review import views
