@@ -14,7 +14,7 @@ ZHICHENG = {**ZHICHENG, "TEST_CLOCK_ENABLED": True}
 ALLOWED_HOSTS = ["*"]
 # The test-only clock (zhicheng/testclock.py): browser tests move the live server's time through it.
 MIDDLEWARE = [MIDDLEWARE[0], "zhicheng.testclock.TestClockMiddleware", *MIDDLEWARE[1:]]
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] == "zhicheng.db.postgresql":
     DATABASES["default"]["ENGINE"] = "zhicheng.db.postgresql_test"  # flush lifts the audit TRUNCATE refusal
 # Throttle counters per test process (tests clear them); the cross-process test points its processes at Redis.
 _cache_url = os.environ.get("ZHICHENG_TEST_CACHE_URL", "")

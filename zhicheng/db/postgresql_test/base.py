@@ -2,9 +2,10 @@
 table, which the audit tables refuse (zhicheng/audit.py). As the tables' owner, the test harness lifts the TRUNCATE
 refusal for exactly that statement and restores it in the same transaction. Production never uses this backend."""
 
-from django.db.backends.postgresql import base, operations
+from django.db.backends.postgresql import operations
 
 from zhicheng import audit
+from zhicheng.db.postgresql import base
 
 
 class DatabaseOperations(operations.DatabaseOperations):
