@@ -48,10 +48,8 @@ def _next_request_pid() -> int:
 
 def _terminate(pid: int) -> None:
     params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    with psycopg.connect(**{k: v for k, v in params.items() if k in {"dbname", "user", "host", "port", "password"}},
-                         autocommit=True) as other:  # fmt: skip
+    keep = {"dbname", "user", "host", "port", "password"}
+    with psycopg.connect(**{k: v for k, v in params.items() if k in keep}, autocommit=True) as other:
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
     poller = select.poll()  # wait until the server's goodbye reaches the socket
     poller.register(connection.connection.pgconn.socket, select.POLLIN)

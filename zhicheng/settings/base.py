@@ -145,11 +145,11 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["zhicheng.db_router.ReplicaRouter"]
+# Every PostgreSQL alias takes the project's backend (zhicheng/db/postgresql: the health check without a round trip
+# when the connection is idle and quiet).
 # Prepared statements (issue 17): the driver binds parameters on the server and prepares a statement after its 5th
 # run on a connection, so PostgreSQL stops planning the same request again (the API inbox's PostgreSQL CPU halved,
 # docs/performance.md). DB_PREPARED_STATEMENTS=0 turns it off, e.g. behind PgBouncer in transaction mode.
-# Every PostgreSQL alias takes the project's backend (zhicheng/db/postgresql: the health check without a round trip
-# when the connection is idle and quiet).
 for _db in DATABASES.values():
     if _db["ENGINE"] == "django.db.backends.postgresql":
         _db["ENGINE"] = "zhicheng.db.postgresql"

@@ -2,7 +2,7 @@
 round trip when the connection is idle and the server has sent nothing since its last answer.
 
 Django's health check (CONN_HEALTH_CHECKS) runs `SELECT 1` before the first query of every request on a persistent
-connection: on the API inbox that was ~7 % of a worker's CPU per request (docs/performance.md, fifth round). A server
+connection: 42 µs of a worker's CPU and a round trip per request, against ~3 µs for looking at the socket. A server
 that ends a session (a restart, pg_terminate_backend, an idle timeout) sends an error and closes the socket, so a
 closed connection's socket has something to read. An idle, readable-free socket is therefore kept without asking;
 anything else — bytes waiting, a transaction open, errors seen on it — gets Django's `SELECT 1` as before, and a
@@ -11,12 +11,11 @@ connection that fails it is replaced before the request's first query (tests/zhi
 import select
 
 from django.db.backends.postgresql import base
+from psycopg import pq
 
 
 def _quiet(connection) -> bool:
     """True when the psycopg connection is open, outside a transaction and nothing waits on its socket."""
-    from psycopg import pq
-
     if connection.closed or connection.broken:
         return False
     pgconn = connection.pgconn
