@@ -98,6 +98,25 @@ def _signed_in_sql(by: str, vendor: str) -> str:
     return sql
 
 
+_COLUMNS: dict[tuple[str, str], tuple[list[str], list]] = {}
+
+
+def _user_columns(conn):
+    """The user model's field names in the statement's column order, and for each column that needs one the chain
+    of database converters Django would apply (e.g. SQLite's booleans and dates), looked up once per alias."""
+    key = (conn.alias, conn.vendor)
+    if key not in _COLUMNS:
+        fields = get_user_model()._meta.concrete_fields
+        converters = []
+        for i, field in enumerate(fields):
+            col = field.get_col(field.model._meta.db_table)
+            chain = conn.ops.get_db_converters(col) + field.get_db_converters(conn)
+            if chain:
+                converters.append((i, col, chain))
+        _COLUMNS[key] = ([f.attname for f in fields], converters)
+    return _COLUMNS[key]
+
+
 def signed_in_load(*, user_id=None, token_key=None):
     """(user, token) for a session's user id or an API token's key, in one query; (None, None) when not found.
     The user carries what applicant_profile_id and memberships read, so neither queries again this request."""
@@ -109,18 +128,27 @@ def signed_in_load(*, user_id=None, token_key=None):
             user_id = get_user_model()._meta.pk.to_python(user_id)
         except ValidationError:  # a malformed id in a session
             return None, None
-    found = list(get_user_model().objects.raw(_signed_in_sql(by, connection.vendor), [token_key or user_id]))
-    if not found:
+    # A plain cursor and the model's own from_db: RawQuerySet's per-query column mapping and converter lookup cost
+    # more than the statement itself on a signed-in request (issue 17).
+    with connection.cursor() as cursor:
+        cursor.execute(_signed_in_sql(by, connection.vendor), [token_key or user_id])
+        row = cursor.fetchone()
+    if row is None:
         return None, None
-    user = found[0]
-    roles = user.zc_roles
+    names, converters = _user_columns(connection)
+    values = list(row[: len(names)])
+    for i, col, chain in converters:
+        for convert in chain:
+            values[i] = convert(values[i], col, connection)
+    user = get_user_model().from_db(connection.alias, names, values)
+    profile_id, roles = row[len(names)], row[len(names) + 1]
     if isinstance(roles, str):
         roles = json.loads(roles)
-    user._zc_profile_id = user.zc_profile_id
+    user._zc_profile_id = profile_id
     memberships_preload(user, sorted(roles or [], key=lambda r: r["id"]), alias=connection.alias)
     token = None
     if by == "token":
-        created = user.zc_token_created
+        created = row[len(names) + 2]
         if isinstance(created, str) or getattr(created, "tzinfo", True) is None:  # SQLite: its own converter
             created = connection.ops.convert_datetimefield_value(created, None, connection)
         token = Token.from_db(connection.alias, ["key", "user_id", "created"], [token_key, user.pk, created])

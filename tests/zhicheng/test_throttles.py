@@ -65,7 +65,7 @@ def test_rotating_forwarded_for_does_not_escape_the_objection_throttle(settings)
 @pytest.mark.django_db(transaction=True)
 def test_throttle_is_shared_between_two_processes(settings, reference):
     url = os.environ["CELERY_BROKER_URL"]
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    settings.CACHES = {"default": {"BACKEND": "zhicheng.cache.RedisCache", "LOCATION": url}}
     from django.core.cache import cache
 
     cache.clear()

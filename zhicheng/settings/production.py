@@ -36,7 +36,7 @@ if not SMS_BACKEND or SMS_BACKEND == "zhicheng.notify.LogSmsBackend":
 # Rate-limit counters shared by every worker: Redis (CACHE_URL, else the broker's Redis).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "zhicheng.cache.RedisCache",
         "LOCATION": os.environ.get("CACHE_URL") or CELERY_BROKER_URL,
     }
 }

@@ -20,7 +20,7 @@ if DATABASES["default"]["ENGINE"] == "zhicheng.db.postgresql":
 _cache_url = os.environ.get("ZHICHENG_TEST_CACHE_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        {"BACKEND": "zhicheng.cache.RedisCache", "LOCATION": _cache_url}
         if _cache_url
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
