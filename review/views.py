@@ -37,6 +37,7 @@ from publicity import services as pub_services
 from publicity import views as public_views
 from publicity.models import Objection, Publicity
 from zhicheng import workdays
+from zhicheng.db.statements import StatementKeyedQuerySet
 from zhicheng.db_router import reading_replica, replica_reads
 from zhicheng.errors import DomainError, PermissionDenied
 from zhicheng.roles import Role
@@ -287,22 +288,30 @@ def _options(model, selected) -> list[dict]:
     return [{"pk": o.pk, "name": o.name, "on": str(o.pk) == chosen} for o in ordered]
 
 
+_OBJECTIONS: dict = {}  # the open-objection list's values() query per scope, built once per process
+
+
 def _open_objections(user) -> list[dict]:
     """The open objections on cases the user sees, as the five values the page prints (issue 17: three models'
-    instances and their 60-odd columns were built for a list that is usually empty)."""
+    instances and their 60-odd columns were built for a list that is usually empty). The query is built once per
+    process and scope, and compiled once per connection and scope (`statement_keyed`: the scope's Q holds every id
+    it names): building it took ~0.4 ms and compiling ~0.5 ms of every inbox page, executing it ~0.05 ms."""
     visible = selectors.application_visibility_q(user)
-    qs = Objection.objects.filter(status=Objection.Status.OPEN)  # newest first (the model's order)
-    if visible is not None:
-        qs = qs.filter(application__in=Application.objects.filter(visible))
-    return list(
-        qs.values(
+    built = _OBJECTIONS.get(visible)
+    if built is None:
+        if len(_OBJECTIONS) >= 512:
+            _OBJECTIONS.clear()
+        qs = StatementKeyedQuerySet(Objection).filter(status=Objection.Status.OPEN)  # newest first (model's order)
+        if visible is not None:
+            qs = qs.filter(application__in=Application.objects.filter(visible))
+        built = _OBJECTIONS[visible] = qs.values(
             "application_id",
             "filed_at",
             case_number=F("application__number"),
             applicant_name=F("application__applicant__name"),
             publicity_title=F("publicity__title"),
-        )[:50]
-    )
+        )
+    return list(built.statement_keyed(("inbox_open_objections", visible))[:50])
 
 
 def _selected(request):

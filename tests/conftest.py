@@ -29,11 +29,14 @@ def _private_media(settings, tmp_path):
 def _fresh_cache():
     """The per-process caches (public pages, throttles, reference rows) must not carry one test's rows into the next."""
     from django.core.cache import cache
+    from django.db import connections
 
     from applications import refcache
 
     cache.clear()
     refcache.clear()
+    for conn in connections.all(initialized_only=True):  # statements kept by zhicheng/db/statements.py
+        conn.__dict__.pop("_zc_statements", None)
 
 
 @pytest.fixture(scope="session")
