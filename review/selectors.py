@@ -1,15 +1,19 @@
-"""Reads for the meetings side; each list starts from what the user may see (STYLE rule 5)."""
+"""Reads for the review side (meetings, filings, experts, the inbox's open objections); each list starts from
+what the user may see (STYLE rule 5)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from applications.models import Application, IntegrityRecord, Status
 from applications.permissions import is_supervisor, memberships
+from applications.selectors import application_visibility_q
+from publicity.models import Objection
 from zhicheng import workdays
+from zhicheng.db.statements import StatementKeyedQuerySet
 from zhicheng.errors import PermissionDenied
 from zhicheng.roles import Role
 
@@ -76,3 +80,29 @@ def integrity_archive(*, user, active_only: bool = False, today: dt.date | None 
         today = today or workdays.local_date(timezone.now())
         qs = qs.filter(Q(expires_on__gt=today))
     return qs
+
+
+_OBJECTIONS: dict = {}  # the open-objection list's values() query per scope, built once per process
+
+
+def open_objection_rows(*, user) -> list[dict]:
+    """The open objections on cases the user sees, as the five values the page prints (issue 17: three models'
+    instances and their 60-odd columns were built for a list that is usually empty). The query is built once per
+    process and scope, and compiled once per connection and scope (`statement_keyed`: the scope's Q holds every id
+    it names): building it took ~0.4 ms and compiling ~0.5 ms of every inbox page, executing it ~0.05 ms."""
+    visible = application_visibility_q(user)
+    built = _OBJECTIONS.get(visible)
+    if built is None:
+        if len(_OBJECTIONS) >= 512:
+            _OBJECTIONS.clear()
+        qs = StatementKeyedQuerySet(Objection).filter(status=Objection.Status.OPEN)  # newest first (model's order)
+        if visible is not None:
+            qs = qs.filter(application__in=Application.objects.filter(visible))
+        built = _OBJECTIONS[visible] = qs.values(
+            "application_id",
+            "filed_at",
+            case_number=F("application__number"),
+            applicant_name=F("application__applicant__name"),
+            publicity_title=F("publicity__title"),
+        )
+    return list(built.statement_keyed(("inbox_open_objections", visible))[:50])

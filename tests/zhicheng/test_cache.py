@@ -23,7 +23,7 @@ def test_one_redis_client_serves_every_call_and_stores_as_django_does():
     assert inner.get_client("a") is inner.get_client("b") is inner.get_client("c", write=True)
     backend.set("k", {"值": [1, 2]}, 30)
     assert backend.get("k") == {"值": [1, 2]}
-    assert backend.incr("k2", 1) if backend.add("k2", 1, 30) else False
+    assert backend.add("k2", 1, 30) and backend.incr("k2") == 2
     assert backend.get("k2") == 2
     backend.delete_many(["k", "k2"])
     assert backend.get("k") is None and backend.get("k2") is None
